@@ -1,0 +1,87 @@
+"""One build: settings → staging directory → Pelican → checks → swap.
+
+Used by every invoke task that builds and by the tests, so they all get the
+same guarantees: a failed build leaves `output/` untouched and reports one
+line per problem.
+"""
+
+import logging
+import os
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from . import staging
+from .problems import Problem, ProblemCollector, reset_pelican_log_filter
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    output: str
+    problems: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.level == "warning"]
+
+    def report(self):
+        lines = [str(p) for p in self.problems]
+        if self.ok:
+            lines.append(f"Build finished in {self.seconds:.1f} s: {self.output}")
+        else:
+            lines.append(
+                f"Build failed ({len(self.errors)} errors, {len(self.warnings)} warnings); "
+                f"{self.output} was left unchanged."
+            )
+        return "\n".join(lines)
+
+
+def load_settings(settings_file="pelicanconf.py", overrides=None):
+    return read_settings(settings_file, override=dict(overrides or {}))
+
+
+def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None):
+    """Build the site atomically. `strict` makes every warning fatal (invoke check)."""
+    started = time.perf_counter()
+    settings = settings or load_settings(settings_file, overrides)
+    output = os.path.abspath(settings["OUTPUT_PATH"])
+    stage = staging.prepare(output)
+    settings["OUTPUT_PATH"] = stage
+    # A fresh staging directory has nothing to delete; never let Pelican touch output/.
+    settings["DELETE_OUTPUT_DIRECTORY"] = False
+
+    collector = ProblemCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    reset_pelican_log_filter()
+    try:
+        Pelican(settings).run()
+    except Exception as exc:  # noqa: BLE001 - reported below, never as a bare traceback
+        if not collector.errors:
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            if os.environ.get("SITE_DEBUG"):
+                detail += "\n" + traceback.format_exc()
+            collector.problems.append(Problem("error", f"the build stopped: {detail}"))
+    finally:
+        root.removeHandler(collector)
+
+    failed = bool(collector.errors) or (strict and bool(collector.warnings))
+    if failed:
+        staging.discard(stage)
+    else:
+        staging.swap_in(stage, output)
+    return BuildResult(
+        ok=not failed,
+        output=output,
+        problems=list(collector.problems),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,148 @@
+"""A Markdown reader that turns every editor mistake into one clear message.
+
+Pelican's own reader reports a bad date as "'x' is not a valid date" without
+naming the field, reads "03.04.2026" as 4 March, and accepts any metadata key.
+This subclass keeps Pelican's behaviour and adds German date forms, required
+fields, known keys per content type and a German apostrophe fix.
+"""
+
+import difflib
+import os
+import re
+
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from pelican.readers import MarkdownReader
+from pelican.utils import SafeDatetime
+
+from german.dates import parse_datetime
+from german.slugs import slugify
+
+from .errors import EditorInputError, display_path
+
+DATE_KEYS = ("date", "modified")
+STATIC_PREFIX = re.compile(r"^\{(static|attach|filename)\}/?")
+# After smarty: a closing single quote between two letters is an apostrophe.
+APOSTROPHE = re.compile(r"(?<=\w)(?:&lsquo;|‘|&rsquo;)(?=\w)")
+
+
+class GermanApostrophes(Postprocessor):
+    """"geht's" must become "geht’s", not the German closing quote "geht‘s"."""
+
+    def run(self, text):
+        return APOSTROPHE.sub("’", text)
+
+
+class GermanTypographyExtension(Extension):
+    def extendMarkdown(self, md):
+        md.postprocessors.register(GermanApostrophes(md), "german_apostrophes", 1)
+
+
+def install_reader(readers):
+    """readers_init handler: use this reader for every Markdown extension."""
+    for ext in EditorialMarkdownReader.file_extensions:
+        if ext in readers.reader_classes:
+            readers.reader_classes[ext] = EditorialMarkdownReader
+
+
+def content_kind(source_path, settings):
+    """'article', 'page' or None for files other plugins own (FAQ, notices)."""
+    base = os.path.abspath(settings["PATH"])
+    rel = os.path.relpath(os.path.abspath(source_path), base).replace(os.sep, "/")
+    for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+        for folder in settings.get(key) or []:
+            folder = folder.strip("/")
+            if folder in ("", ".") or rel.startswith(folder + "/"):
+                return kind
+    return None
+
+
+def _display_key(name):
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
+class EditorialMarkdownReader(MarkdownReader):
+    file_extensions = MarkdownReader.file_extensions
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extensions = self.settings["MARKDOWN"]["extensions"]
+        if not any(isinstance(e, GermanTypographyExtension) for e in extensions):
+            extensions.append(GermanTypographyExtension())
+
+    def _where(self):
+        return display_path(self._source_path, self.settings)
+
+    def process_metadata(self, name, value):
+        if name in DATE_KEYS:
+            return self._parse_date(name, value)
+        try:
+            return super().process_metadata(name, value)
+        except Exception as exc:  # noqa: BLE001 - any processor failure is bad input
+            raise EditorInputError(self._where(), _display_key(name), str(exc)) from None
+
+    def _parse_date(self, name, value):
+        try:
+            parsed = parse_datetime(value)
+        except ValueError as exc:
+            raise EditorInputError(self._where(), _display_key(name), str(exc)) from None
+        return SafeDatetime(
+            parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute,
+            parsed.second, tzinfo=parsed.tzinfo,
+        )
+
+    def read(self, source_path):
+        self._source_path = source_path
+        content, metadata = super().read(source_path)
+        kind = content_kind(source_path, self.settings)
+        if kind:
+            self._check_keys(kind, metadata)
+            self._check_title(metadata)
+            self._check_body(content)
+        if "image" in metadata:
+            metadata["image"] = self._resolve_image(metadata["image"])
+        return content, metadata
+
+    def _check_keys(self, kind, metadata):
+        allowed = self.settings["ARTICLE_METADATA_KEYS" if kind == "article" else "PAGE_METADATA_KEYS"]
+        for key in metadata:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                hint = f" (did you mean {_display_key(close[0])}?)" if close else ""
+                names = ", ".join(_display_key(k) for k in sorted(allowed))
+                raise EditorInputError(
+                    self._where(), _display_key(key),
+                    f"unknown metadata key{hint}; expected one of {names}",
+                )
+
+    def _check_title(self, metadata):
+        title = str(metadata.get("title", "")).strip()
+        if not title:
+            raise EditorInputError(
+                self._where(), "Title",
+                "missing; expected a line like 'Title: Warum wir Störungen öffentlich machen' at the top",
+            )
+        if "slug" not in metadata and not slugify(title):
+            raise EditorInputError(
+                self._where(), "Title",
+                f"'{title}' gives an empty web address; add a line 'Slug: …' with latin letters",
+            )
+
+    def _check_body(self, content):
+        if re.search(r"<h1[\s>]", content):
+            raise EditorInputError(
+                self._where(), "text",
+                "a heading with a single '#' in the text; the title is the only first-level "
+                "heading, start headings in the text with '##'",
+            )
+
+    def _resolve_image(self, value):
+        """'{static}/bilder/x.png' → 'bilder/x.png' (site-relative), checked to exist."""
+        value = str(value).strip()
+        path = STATIC_PREFIX.sub("", value).lstrip("/")
+        if not os.path.isfile(os.path.join(self.settings["PATH"], path)):
+            raise EditorInputError(
+                self._where(), "Image",
+                f"no file content/{path}; expected e.g. '{{static}}/bilder/name.png'",
+            )
+        return path

@@ -1,0 +1,50 @@
+"""`invoke new-post`: a new article file with the metadata skeleton filled in."""
+
+import os
+
+from german.dates import site_now
+from german.slugs import slugify
+
+TEMPLATE = """Title: {title}
+Date: {date}
+Category: {category}
+Tags: {tags}
+Authors: {author}
+Summary: Ein Satz, der sagt, worum es geht (erscheint in Listen, Feeds und Suchmaschinen).
+
+Der erste Absatz ist der Einstieg. Schreiben Sie hier, was Leserinnen und Leser
+erfahren und warum es sie betrifft.
+
+## Erste Zwischenüberschrift
+
+Zwischenüberschriften beginnen mit `##`; der Titel oben ist die einzige
+Hauptüberschrift.
+"""
+
+
+class ScaffoldError(ValueError):
+    editor_error = True
+
+
+def new_post(title, content_path="content", folder="artikel", category="Kundendialog",
+             tags="", author="", settings=None):
+    """Create content/artikel/<slug>.md and return its path; never overwrite."""
+    title = " ".join(str(title).split())
+    slug = slugify(title)
+    if not title or not slug:
+        raise ScaffoldError(
+            f"new-post: title: '{title}' gives no web address; expected a title with letters, "
+            'e.g. invoke new-post "Warum wir Störungen öffentlich machen"'
+        )
+    path = os.path.join(content_path, folder, f"{slug}.md")
+    if os.path.exists(path):
+        raise ScaffoldError(f"new-post: {path}: exists already; expected a new title")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    now = site_now(settings)
+    text = TEMPLATE.format(
+        title=title, date=now.strftime("%Y-%m-%d %H:%M"), category=category,
+        tags=tags, author=author or "Vorname Nachname",
+    )
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path

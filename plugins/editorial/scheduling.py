@@ -1,0 +1,17 @@
+"""Scheduled posts: an article dated after the build's "now" is held back.
+
+Pelican's WITH_FUTURE_DATES compares with the real clock; we compare with
+german.dates.site_now so that builds and tests are deterministic. CI builds
+every 15 minutes, so a scheduled article goes live within a quarter hour.
+"""
+
+from german.dates import site_now, to_berlin
+
+
+def hold_back_future_articles(generator, metadata):
+    date = metadata.get("date")
+    if date is None or metadata.get("status") in ("draft", "hidden", "skip"):
+        return
+    if to_berlin(date) > site_now(generator.settings):
+        metadata["status"] = "draft"
+        metadata["scheduled"] = True

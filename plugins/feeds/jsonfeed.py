@@ -1,0 +1,62 @@
+"""/feeds/all.json in JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+
+Pelican writes Atom and RSS itself; it has no JSON Feed. Same articles, same
+limit (FEED_MAX_ITEMS), absolute links and full content like the other feeds.
+"""
+
+import json
+import os
+
+from german.dates import iso
+
+
+def _item(article, base):
+    url = f"{base}/{article.url}"
+    item = {
+        "id": url,
+        "url": url,
+        "title": article.title,
+        "content_html": article.get_content(base),
+        "date_published": iso(article.date),
+        "language": "de",
+    }
+    summary = getattr(article, "summary", None)
+    if summary and "summary" in article.metadata:
+        item["summary"] = summary
+    if getattr(article, "modified", None):
+        item["date_modified"] = iso(article.modified)
+    authors = getattr(article, "authors", None) or []
+    if authors:
+        item["authors"] = [{"name": a.name, "url": f"{base}/{a.url}"} for a in authors]
+    tags = [t.name for t in getattr(article, "tags", None) or []]
+    if tags:
+        item["tags"] = tags
+    image = article.metadata.get("image")
+    if image:
+        item["image"] = f"{base}/{image}"
+    return item
+
+
+def write_json_feed(generator, writer):
+    """article_writer_finalized handler."""
+    settings = generator.settings
+    path = settings.get("JSON_FEED")
+    if not path:
+        return
+    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    articles = generator.articles[: settings.get("FEED_MAX_ITEMS")]
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": settings["SITENAME"],
+        "home_page_url": f"{base}/",
+        "feed_url": f"{base}/{path}",
+        "description": settings.get("SITESUBTITLE", ""),
+        "language": "de",
+        "authors": [{"name": settings.get("AUTHOR", settings["SITENAME"])}],
+        "items": [_item(a, base) for a in articles],
+    }
+    target = os.path.join(generator.output_path, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w", encoding="utf-8") as handle:
+        json.dump(feed, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")

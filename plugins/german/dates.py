@@ -1,0 +1,93 @@
+"""Dates and times in German, through Babel, in Europe/Berlin.
+
+Never the machine's locale: a build on a server without de_DE must print
+"24. November 2026" all the same.
+"""
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LOCALE = "de_DE"
+NOW_ENVIRONMENT_VARIABLE = "SITE_NOW"
+
+
+def to_berlin(value):
+    """An aware datetime in Europe/Berlin; naive values are taken as Berlin time."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=BERLIN)
+        return value.astimezone(BERLIN)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=BERLIN)
+    raise TypeError(f"expected a date or datetime, got {type(value).__name__}")
+
+
+def parse_datetime(text):
+    """Parse an editor's time ("2026-11-24 10:15", ISO 8601, optional offset).
+
+    Times without an offset are Europe/Berlin. Raises ValueError with the
+    accepted forms in its message.
+    """
+    cleaned = str(text).strip().replace(" Uhr", "")
+    for fmt in ("%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M", "%d.%m.%Y"):
+        try:
+            return to_berlin(dt.datetime.strptime(cleaned, fmt))
+        except ValueError:
+            pass
+    try:
+        parsed = dt.datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a date and time; expected e.g. "
+            "2026-11-24 10:15, 2026-11-24T10:15+01:00 or 24.11.2026 10:15"
+        ) from None
+    return to_berlin(parsed)
+
+
+def site_now(settings=None):
+    """The build's "now": SITE_NOW from the settings or environment, else the clock.
+
+    Fixing it makes scheduled posts, outage banners and tests deterministic.
+    """
+    fixed = (settings or {}).get("SITE_NOW") or os.environ.get(NOW_ENVIRONMENT_VARIABLE)
+    if fixed:
+        if isinstance(fixed, dt.datetime):
+            return to_berlin(fixed)
+        return parse_datetime(fixed)
+    return dt.datetime.now(BERLIN)
+
+
+def date_long(value):
+    """24. November 2026"""
+    return format_date(to_berlin(value), "long", locale=LOCALE)
+
+
+def date_short(value):
+    """24.11.2026"""
+    return format_date(to_berlin(value), "dd.MM.yyyy", locale=LOCALE)
+
+
+def datetime_long(value):
+    """24.11.2026, 10:15 Uhr (MEZ) — the zone tells readers whether it is summer time."""
+    return format_datetime(
+        to_berlin(value), "dd.MM.yyyy, HH:mm 'Uhr' (z)", locale=LOCALE, tzinfo=BERLIN
+    )
+
+
+def month_year(value):
+    """November 2026"""
+    return format_date(to_berlin(value), "LLLL yyyy", locale=LOCALE)
+
+
+def month_name(month):
+    """Name of a month number, e.g. 3 → März."""
+    return format_date(dt.date(2000, int(month), 1), "LLLL", locale=LOCALE)
+
+
+def iso(value):
+    """ISO 8601 with offset, for <time datetime>, JSON-LD and APIs."""
+    return to_berlin(value).isoformat(timespec="seconds")

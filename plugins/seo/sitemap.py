@@ -1,0 +1,81 @@
+"""sitemap.xml from the pages actually written, robots.txt pointing at it.
+
+Walking the output tree (instead of listing articles) covers every page any
+plugin writes (FAQ, status, topic pages). Pages that ask not to be indexed
+(`<meta name="robots" content="noindex">`, e.g. previews) and drafts are left
+out. lastmod comes from the documents' Modified/Date where a page is one.
+"""
+
+import os
+import re
+from xml.sax.saxutils import escape
+
+from german.dates import to_berlin
+
+NOINDEX = re.compile(rb"""<meta\s+name=["']robots["']\s+content=["'][^"']*noindex""", re.I)
+HEAD_BYTES = 4096
+
+
+def _page_url(rel_path):
+    rel_path = rel_path.replace(os.sep, "/")
+    if rel_path == "index.html":
+        return ""
+    if rel_path.endswith("/index.html"):
+        return rel_path[: -len("index.html")]
+    return rel_path
+
+
+def _lastmod_by_url(context):
+    dates = {}
+    for content in context.get("generated_content", {}).values():
+        url = getattr(content, "url", None)
+        date = getattr(content, "modified", None) or getattr(content, "date", None)
+        if url is not None and date is not None:
+            dates[url] = to_berlin(date).date().isoformat()
+    return dates
+
+
+def _indexable_pages(output_path):
+    for folder, dirs, files in os.walk(output_path):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".html") or name == "404.html":
+                continue
+            full = os.path.join(folder, name)
+            with open(full, "rb") as handle:
+                if NOINDEX.search(handle.read(HEAD_BYTES)):
+                    continue
+            yield os.path.relpath(full, output_path)
+
+
+_last_context = {}
+
+
+def remember_context(generators):
+    """all_generators_finalized: `finalized` gets no context, so keep it here."""
+    global _last_context
+    _last_context = generators[0].context if generators else {}
+
+
+def write_robots_and_sitemap(pelican):
+    settings = pelican.settings
+    output = pelican.output_path
+    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    context = _last_context
+    lastmod = _lastmod_by_url(context)
+    entries = []
+    for rel in _indexable_pages(output):
+        url = _page_url(rel)
+        line = f"  <url><loc>{escape(base + '/' + url)}</loc>"
+        if url in lastmod:
+            line += f"<lastmod>{lastmod[url]}</lastmod>"
+        entries.append(line + "</url>")
+    with open(os.path.join(output, "sitemap.xml"), "w", encoding="utf-8") as handle:
+        handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        handle.write('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+        handle.write("\n".join(entries) + "\n</urlset>\n")
+    lines = ["User-agent: *"]
+    lines.append("Allow: /" if settings.get("PRODUCTION") else "Disallow: /")
+    lines.append(f"Sitemap: {base}/sitemap.xml")
+    with open(os.path.join(output, "robots.txt"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")

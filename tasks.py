@@ -1,0 +1,175 @@
+"""Invoke tasks: the names pelican-quickstart users know, plus this site's own.
+
+Tasks are thin: they parse arguments and print; the work is in plugins/
+(plugins/build runs every build atomically and collects problems).
+"""
+
+import os
+import shlex
+import shutil
+import sys
+
+from invoke import task
+from invoke.exceptions import Exit
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(ROOT, "plugins"))
+os.chdir(ROOT)
+
+from build import run as site_build  # noqa: E402
+from build import staging  # noqa: E402
+
+DEV_SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+HOST, PORT = "127.0.0.1", 8000
+WATCHED = ["content", "theme", "plugins", DEV_SETTINGS]
+
+
+def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, exit_on_error=True):
+    overrides = {} if search else {"SEARCH_INDEX": False}
+    try:
+        result = site_build.build(settings_file, overrides, strict=strict)
+    except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
+        raise Exit(str(exc), code=2) from None
+    if not quiet or not result.ok:
+        print(result.report(), file=sys.stdout if result.ok else sys.stderr)
+    if not result.ok and exit_on_error:
+        raise Exit(code=1)
+    return result
+
+
+@task(help={"no-search": "skip the search index (faster; the previous index stays)"})
+def build(c, no_search=False):
+    """Build the site with the development settings into output/."""
+    _build(search=not no_search)
+
+
+@task
+def clean(c):
+    """Remove output/ and the build caches."""
+    for path in ["output", ".cache"]:
+        shutil.rmtree(path, ignore_errors=True)
+    staging.recover(os.path.abspath("output"))
+
+
+@task
+def rebuild(c):
+    """clean, then build."""
+    clean(c)
+    build(c)
+
+
+@task
+def check(c):
+    """Strict build: every warning is fatal; one line per problem (file, field, what was expected)."""
+    _build(strict=True)
+    print("check: no problems found.")
+
+
+@task
+def preview(c):
+    """Production build (publishconf.py, SITEURL from the environment), strict."""
+    _build(PUBLISH_SETTINGS, strict=True)
+
+
+def _watch_and_rebuild(on_success=None, search=False):
+    from watchfiles import watch
+
+    for changes in watch(*WATCHED, raise_interrupt=False):
+        names = sorted({os.path.relpath(path) for _, path in changes})
+        print(f"Changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
+        result = _build(search=search, exit_on_error=False)
+        if result.ok and on_success:
+            on_success()
+
+
+@task
+def regenerate(c):
+    """Rebuild whenever content, theme, plugins or settings change (no server)."""
+    _build(search=False, exit_on_error=False)
+    _watch_and_rebuild()
+
+
+@task(help={"port": f"port on {HOST} (default {PORT})"})
+def serve(c, port=PORT):
+    """Serve output/ at http://127.0.0.1:8000/ (no rebuilding)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    class Handler(ComplexHTTPRequestHandler):
+        base_path = os.path.abspath("output")
+
+    server = RootedHTTPServer(Handler.base_path, (HOST, int(port)), Handler)
+    print(f"Serving output/ at http://{HOST}:{port}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task(help={"port": f"port on {HOST} (default {PORT})", "search": "also build the search index on every change"})
+def livereload(c, port=PORT, search=False):
+    """Build, serve with live reload, rebuild on every change.
+
+    A build with errors prints them and keeps serving the last good site.
+    """
+    from livereload import Server
+
+    def rebuild_site():
+        result = _build(search=search, exit_on_error=False)
+        if not result.ok:
+            print("The browser keeps showing the last good build until the problems above are fixed.")
+
+    _build(search=True, exit_on_error=False)
+    server = Server()
+    for path in WATCHED:
+        server.watch(path, rebuild_site, delay=0.3)
+    print(f"Serving with live reload at http://{HOST}:{port}/")
+    server.serve(host=HOST, port=int(port), root="output", default_filename="index.html",
+                 open_url_delay=None)
+
+
+@task(help={"title": "the title of the new article (German, with umlauts)",
+            "category": "category (default Kundendialog)", "tags": "comma-separated tags",
+            "author": "author name"})
+def new_post(c, title, category="Kundendialog", tags="", author=""):
+    """Create content/artikel/<slug>.md with the metadata skeleton, dated now (Europe/Berlin)."""
+    from editorial.scaffold import ScaffoldError, new_post as scaffold
+
+    try:
+        path = scaffold(title, category=category, tags=tags, author=author)
+    except ScaffoldError as exc:
+        raise Exit(str(exc), code=2) from None
+    print(f"Created {path}")
+
+
+def _require_env(name, example):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise Exit(f"publish: {name}: not set; expected e.g. {name}={example}", code=2)
+    return value
+
+
+@task
+def publish(c):
+    """Production build, then rsync over ssh to $PUBLISH_SSH_HOST:$PUBLISH_SSH_TARGET_DIR."""
+    host = _require_env("PUBLISH_SSH_HOST", "www.example.org")
+    target = _require_env("PUBLISH_SSH_TARGET_DIR", "/var/www/service")
+    user = os.environ.get("PUBLISH_SSH_USER", "").strip()
+    port = os.environ.get("PUBLISH_SSH_PORT", "22").strip()
+    preview(c)
+    destination = f"{user + '@' if user else ''}{host}:{target.rstrip('/')}/"
+    c.run(
+        f"rsync -e {shlex.quote('ssh -p ' + port)} -P -rvzc --delete-after "
+        f"output/ {shlex.quote(destination)}",
+        pty=False,
+    )
+
+
+@task(help={"push": "push the gh-pages branch to origin"})
+def gh_pages(c, push=False):
+    """Production build, then commit output/ to the gh-pages branch with ghp-import."""
+    preview(c)
+    c.run(
+        f"{shlex.quote(sys.executable)} -m ghp_import -b gh-pages -n "
+        f"-m {shlex.quote('Publish site')} {'-p ' if push else ''}output"
+    )

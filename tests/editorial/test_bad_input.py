@@ -1,0 +1,121 @@
+"""Each kind of bad editor input gives one clear error and no output at all."""
+
+import pytest
+
+from tests.support.sites import build_fixture_site
+
+GOOD = """\
+Title: Ein gültiger Beitrag
+Date: 2026-11-01 10:00
+Category: Kundendialog
+Tags: Vertrauen
+Authors: Miriam Albers
+Summary: Ein kurzer Satz.
+
+Text mit einem Absatz.
+"""
+
+CASES = {
+    "missing title": (
+        "Date: 2026-11-01 10:00\nCategory: Kundendialog\n\nText.\n",
+        ["content/artikel/kaputt.md", "Title", "missing"],
+    ),
+    "unparseable date": (
+        "Title: Kaputtes Datum\nDate: 32.13.2026\nCategory: Kundendialog\n\nText.\n",
+        ["content/artikel/kaputt.md", "Date", "32.13.2026", "2026-11-24 10:15"],
+    ),
+    "unknown key": (
+        "Title: Tippfehler\nDate: 2026-11-01\nTgas: Vertrauen\n\nText.\n",
+        ["content/artikel/kaputt.md", "Tgas", "unknown metadata key", "did you mean Tags?"],
+    ),
+    "broken filename link": (
+        "Title: Link ins Leere\nDate: 2026-11-01\n\nSiehe [hier]({filename}/artikel/gibt-es-nicht.md).\n",
+        ["content/artikel/kaputt.md", "{filename}/artikel/gibt-es-nicht.md", "no file"],
+    ),
+    "image without alt": (
+        "Title: Bild ohne Text\nDate: 2026-11-01\n\n![]({static}/bilder/foto.png)\n",
+        ["content/artikel/kaputt.md", "bilder/foto.png", "no alt text"],
+    ),
+    "raw html image without alt": (
+        'Title: Bild ohne Text\nDate: 2026-11-01\n\n<img src="{static}/bilder/foto.png">\n',
+        ["content/artikel/kaputt.md", "no alt text"],
+    ),
+    "first-level heading in the text": (
+        "Title: Doppelte Überschrift\nDate: 2026-11-01\n\n# Noch ein Titel\n\nText.\n",
+        ["content/artikel/kaputt.md", "text", "'##'"],
+    ),
+    "image metadata pointing nowhere": (
+        "Title: Bild fehlt\nDate: 2026-11-01\nImage: {static}/bilder/fehlt.png\n\nText.\n",
+        ["content/artikel/kaputt.md", "Image", "content/bilder/fehlt.png"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_with_one_clear_message_and_writes_nothing(tmp_path, case):
+    text, expected = CASES[case]
+    files = {"artikel/gut.md": GOOD, "artikel/kaputt.md": text, "bilder/foto.png": b"\x89PNG\r\n\x1a\n"}
+    result, output = build_fixture_site(tmp_path, files)
+    assert not result.ok
+    assert len(result.errors) == 1, result.report()
+    message = result.errors[0].message
+    for part in expected:
+        assert part in message, message
+    assert "Traceback" not in result.report()
+    assert not output.exists(), "a failed build must not write output/"
+    assert not list(tmp_path.glob("output.*")), "staging directory left behind"
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": GOOD})
+    assert result.ok, result.report()
+    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+    page = output / "artikel" / "ein-gueltiger-beitrag" / "index.html"
+    original = page.read_bytes()
+
+    broken = GOOD.replace("Date: 2026-11-01 10:00", "Date: irgendwann")
+    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": broken})
+    assert not result.ok
+    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+    assert page.read_bytes() == original
+
+
+def test_german_day_first_date_is_not_read_as_month_first(tmp_path):
+    text = GOOD.replace("Date: 2026-11-01 10:00", "Date: 03.04.2026 09:30")
+    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": text})
+    assert result.ok, result.report()
+    html = (output / "artikel" / "ein-gueltiger-beitrag" / "index.html").read_text()
+    assert "3. April 2026" in html
+
+
+def test_scheduled_article_is_held_back_until_its_date(tmp_path):
+    future = GOOD.replace("Title: Ein gültiger Beitrag", "Title: Kommt noch").replace(
+        "Date: 2026-11-01 10:00", "Date: 2026-12-24 08:00")
+    files = {"artikel/gut.md": GOOD, "artikel/spaeter.md": future}
+    result, output = build_fixture_site(tmp_path, files)
+    assert result.ok, result.report()
+    assert not (output / "artikel" / "kommt-noch").exists()
+    assert "Kommt noch" not in (output / "feeds" / "all.atom.xml").read_text()
+    assert "Kommt noch" not in (output / "index.html").read_text()
+
+    result, output = build_fixture_site(tmp_path, files, {"SITE_NOW": "2026-12-24T08:00:00+01:00"})
+    assert result.ok
+    assert (output / "artikel" / "kommt-noch" / "index.html").exists()
+
+
+def test_german_quotes_and_apostrophes(tmp_path):
+    text = GOOD.replace("Text mit einem Absatz.", "Er sagte \"so\" und 'so', und es geht's gut.")
+    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": text})
+    assert result.ok, result.report()
+    html = (output / "artikel" / "ein-gueltiger-beitrag" / "index.html").read_text()
+    assert "„so“" in html and "‚so‘" in html and "geht’s" in html
+
+
+def test_strict_mode_makes_warnings_fatal(tmp_path):
+    # Pelican warns about a duplicate metadata definition; check must fail on it.
+    text = GOOD.replace("Tags: Vertrauen", "Tags: Vertrauen\nCategory: Social Media")
+    result, _ = build_fixture_site(tmp_path, {"artikel/gut.md": text})
+    assert result.ok and result.warnings, result.report()
+    result, output = build_fixture_site(tmp_path / "strict", {"artikel/gut.md": text}, strict=True)
+    assert not result.ok
+    assert any("Category" in p.message or "category" in p.message for p in result.warnings)
