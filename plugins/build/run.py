@@ -56,6 +56,9 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
     output = os.path.abspath(settings["OUTPUT_PATH"])
     stage = staging.prepare(output)
     settings["OUTPUT_PATH"] = stage
+    # Plugins that reuse work of the previous build (e.g. the search index)
+    # find the last good output here; it is only replaced after success.
+    settings["FINAL_OUTPUT_PATH"] = output
     # A fresh staging directory has nothing to delete; never let Pelican touch output/.
     settings["DELETE_OUTPUT_DIRECTORY"] = False
 
