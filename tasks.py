@@ -119,10 +119,18 @@ def livereload(c, port=PORT, search=False):
         if not result.ok:
             print("The browser keeps showing the last good build until the problems above are fixed.")
 
+    def restart():
+        # Plugin code and settings are imported once per process: start afresh.
+        print("Plugins or settings changed: restarting the live-reload server.")
+        os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload",
+                                  "--port", str(port)] + (["--search"] if search else []))
+
     _build(search=True, exit_on_error=False)
     server = Server()
-    for path in WATCHED:
+    for path in ["content", "theme"]:
         server.watch(path, rebuild_site, delay=0.3)
+    for path in ["plugins", DEV_SETTINGS]:
+        server.watch(path, restart, delay=0.5)
     print(f"Serving with live reload at http://{HOST}:{port}/")
     server.serve(host=HOST, port=int(port), root="output", default_filename="index.html",
                  open_url_delay=None)
