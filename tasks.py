@@ -129,7 +129,7 @@ def livereload(c, port=PORT, search=False):
     server = Server()
     for path in ["content", "theme"]:
         server.watch(path, rebuild_site, delay=0.3)
-    for path in ["plugins", DEV_SETTINGS]:
+    for path in ["plugins/*/*.py", DEV_SETTINGS]:
         server.watch(path, restart, delay=0.5)
     print(f"Serving with live reload at http://{HOST}:{port}/")
     server.serve(host=HOST, port=int(port), root="output", default_filename="index.html",
