@@ -28,7 +28,7 @@ DEFAULT_LANG = "de"
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # never used by the theme: dates go through Babel filters
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["german", "editorial", "neighbours", "seo", "feeds"]
+PLUGINS = ["german", "editorial", "neighbours", "feeds", "speed", "seo"]
 
 ARTICLE_PATHS = ["artikel"]
 PAGE_PATHS = ["seiten"]

@@ -77,7 +77,15 @@ def _capital(text):
     return text[:1].upper() + text[1:]
 
 
+QUOTES = [
+    "Das hat mir wirklich geholfen", "Warum sagt mir das niemand vorher", "Danke für die schnelle Antwort",
+    "So stelle ich mir Service vor", "Ich warte seit einer Stunde", "Endlich eine ehrliche Auskunft",
+]
+
+
 def _sentence(rng):
+    if rng.random() < 0.06:  # real service texts quote customers now and then
+        return f'Eine Kundin schrieb uns: "{rng.choice(QUOTES)}."'
     text = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(ADVERBIALS)}"
     if rng.random() < 0.5:
         text += f", {rng.choice(CLAUSES)}"

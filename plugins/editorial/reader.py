@@ -10,10 +10,11 @@ import difflib
 import os
 import re
 
+from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
-from pelican.readers import MarkdownReader
-from pelican.utils import SafeDatetime
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.utils import SafeDatetime, pelican_open
 
 from german.dates import parse_datetime
 from german.slugs import slugify
@@ -21,6 +22,10 @@ from german.slugs import slugify
 from .errors import EditorInputError, display_path
 
 DATE_KEYS = ("date", "modified")
+SMARTY = "markdown.extensions.smarty"
+# Everything smarty can change; a text without any of these is the same with
+# or without it, and smarty more than doubles the conversion time.
+SMARTY_TRIGGERS = ('"', "'", "--", "...", "<<", ">>")
 STATIC_PREFIX = re.compile(r"^\{(static|attach|filename)\}/?")
 # After smarty: a closing single quote between two letters is an apostrophe.
 APOSTROPHE = re.compile(r"(?<=\w)(?:&lsquo;|‘|&rsquo;)(?=\w)")
@@ -70,6 +75,51 @@ class EditorialMarkdownReader(MarkdownReader):
         if not any(isinstance(e, GermanTypographyExtension) for e in extensions):
             extensions.append(GermanTypographyExtension())
 
+    def _markdown(self, text, with_meta):
+        """One reused Markdown instance per kind (Pelican builds one per file)."""
+        smart = any(t in text for t in SMARTY_TRIGGERS)
+        key = (smart, with_meta)
+        instances = self.__dict__.setdefault("_instances", {})
+        if key not in instances:
+            config = dict(self.settings["MARKDOWN"])
+            extensions = [e for e in config.get("extensions", [])
+                          if (smart or e != SMARTY) and (with_meta or e != "markdown.extensions.meta")]
+            config["extensions"] = extensions
+            config["extension_configs"] = {
+                k: v for k, v in config.get("extension_configs", {}).items() if k in extensions}
+            instances[key] = Markdown(**config)
+        md = instances[key]
+        md.reset()
+        return md
+
+    def _parse_metadata(self, meta):
+        """Pelican's rules (formatted fields, duplicates, lists) with reused instances."""
+        output = {}
+        for name, value in meta.items():
+            name = name.lower()
+            if name in self.settings["FORMATTED_FIELDS"]:
+                text = "\n".join(value)
+                output[name] = self.process_metadata(name, self._markdown(text, False).convert(text))
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(value) > 1:
+                    raise EditorInputError(
+                        self._where(), _display_key(name),
+                        f"given {len(value)} times; expected it once",
+                    )
+                output[name] = self.process_metadata(name, value[0])
+            elif len(value) > 1:
+                output[name] = self.process_metadata(name, value)
+            else:
+                output[name] = self.process_metadata(name, value[0])
+        return output
+
+    def _convert(self, source_path):
+        with pelican_open(source_path) as text:
+            md = self._markdown(text, True)
+            content = md.convert(text)
+        metadata = self._parse_metadata(md.Meta) if getattr(md, "Meta", None) else {}
+        return content, metadata
+
     def _where(self):
         return display_path(self._source_path, self.settings)
 
@@ -93,7 +143,7 @@ class EditorialMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self._source_path = source_path
-        content, metadata = super().read(source_path)
+        content, metadata = self._convert(source_path)
         kind = content_kind(source_path, self.settings)
         if kind:
             self._check_keys(kind, metadata)

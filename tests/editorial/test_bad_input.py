@@ -112,10 +112,21 @@ def test_german_quotes_and_apostrophes(tmp_path):
 
 
 def test_strict_mode_makes_warnings_fatal(tmp_path):
-    # Pelican warns about a duplicate metadata definition; check must fail on it.
-    text = GOOD.replace("Tags: Vertrauen", "Tags: Vertrauen\nCategory: Social Media")
-    result, _ = build_fixture_site(tmp_path, {"artikel/gut.md": text})
+    # Pelican warns when {filename} links to an image ({static} is meant);
+    # a normal build shows the warning, `invoke check` (strict) fails on it.
+    text = GOOD.replace("Text mit einem Absatz.", "Siehe [Bild]({filename}/bilder/foto.png).")
+    files = {"artikel/gut.md": text, "bilder/foto.png": b"\x89PNG\r\n\x1a\n"}
+    result, output = build_fixture_site(tmp_path, files)
     assert result.ok and result.warnings, result.report()
-    result, output = build_fixture_site(tmp_path / "strict", {"artikel/gut.md": text}, strict=True)
+    assert any("{static}" in p.message for p in result.warnings)
+    result, output = build_fixture_site(tmp_path / "strict", files, strict=True)
     assert not result.ok
-    assert any("Category" in p.message or "category" in p.message for p in result.warnings)
+    assert not output.exists()
+
+
+def test_duplicate_metadata_is_an_error_not_a_silent_choice(tmp_path):
+    text = GOOD.replace("Tags: Vertrauen", "Tags: Vertrauen\nCategory: Social Media")
+    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": text})
+    assert not result.ok
+    assert [p.message for p in result.errors] == [
+        "content/artikel/gut.md: Category: given 2 times; expected it once"]

@@ -1,0 +1,14 @@
+"""Build speed without giving up correctness: content read in parallel and
+cached by content hash, pages rendered only when their inputs changed and
+then in parallel. See reading.py, writer.py and fingerprint.py."""
+
+from pelican import signals
+
+from . import reading, settings, writer
+
+
+def register():
+    signals.initialized.connect(settings.apply_defaults)
+    signals.generator_init.connect(reading.prefetch)
+    signals.get_writer.connect(settings.writer_class)
+    signals.finalized.connect(settings.flush_writer)

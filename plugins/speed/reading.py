@@ -1,0 +1,163 @@
+"""Reading: content parsed in parallel and cached by content hash.
+
+Before Pelican's ArticlesGenerator and PagesGenerator read their files one by
+one, this fills their reader cache (Pelican's own `Readers` cache, keyed by a
+hash stamp of each file) with the parsed result, so Pelican takes it from
+there and everything after reading (signals, content objects, plugins) stays
+Pelican's. Results come from our cache when the file's bytes and the build's
+fingerprint are unchanged, else they are parsed now, in forked workers when
+there are enough of them. The warnings a file produced while being read are
+stored with it and shown again on every build, so `invoke check` never
+misses a problem because a file was cached. A file that fails to parse is
+left to Pelican, which reports the error as usual.
+"""
+
+import hashlib
+import logging
+import os
+import pickle
+import time
+
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+from . import store
+from .settings import global_fingerprint
+
+logger = logging.getLogger(__name__)
+PARALLEL_MINIMUM = 32
+SETTINGS_ID = "pelican-settings"
+WHAT_IS_READ = {ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
+                PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES")}
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001
+            message = str(record.msg)
+        self.records.append((record.name, record.levelno, message))
+
+
+def _key(rel, data):
+    return hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=20).hexdigest()
+
+
+def _dumps(value, settings):
+    """Pickle a parse result; the settings dict it references is not copied."""
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: SETTINGS_ID if obj is settings else None
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _loads(data, settings):
+    import io
+
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = lambda pid: settings if pid == SETTINGS_ID else None
+    return unpickler.load()
+
+
+def _parse(readers, path):
+    """(content, metadata, warnings) for one file, or None when it fails."""
+    reader = readers.readers.get(path.rsplit(".", 1)[-1])
+    if reader is None:
+        return None
+    collector = _Collect()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        content, metadata = reader.read(path)
+    except Exception:  # noqa: BLE001 - Pelican reads it again and reports it
+        return None
+    finally:
+        root.removeHandler(collector)
+    return content, metadata, collector.records
+
+
+def _parse_forked(readers, paths, workers, settings):
+    """Parse `paths` with `workers` processes; {path: pickled result}."""
+    results, children = {}, []
+    for index in range(1, workers):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            logging.getLogger().handlers = []
+            out = {}
+            try:
+                for path in paths[index::workers]:
+                    parsed = _parse(readers, path)
+                    if parsed is not None:
+                        out[path] = _dumps(parsed, settings)
+            finally:
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(out, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                os._exit(0)
+        os.close(write_end)
+        children.append((pid, read_end))
+    for path in paths[0::workers]:
+        parsed = _parse(readers, path)
+        if parsed is not None:
+            results[path] = _dumps(parsed, settings)
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        if data:
+            results.update(pickle.loads(data))
+    return results
+
+
+def prefetch(generator):
+    """generator_init handler for the articles and pages generators."""
+    keys = next((v for cls, v in WHAT_IS_READ.items() if type(generator) is cls), None)
+    settings = generator.settings
+    if keys is None or not settings.get("SPEED_INCREMENTAL", True):
+        return
+    started = time.perf_counter()
+    readers = generator.readers
+    files = sorted(generator.get_files(settings[keys[0]], exclude=settings[keys[1]],
+                                       extensions=readers.extensions))
+    name = f"read-{type(generator).__name__}"
+    fingerprint = global_fingerprint(settings)
+    cached = store.load(settings, name, fingerprint) or {}
+    fresh, wanted, missing = {}, {}, []
+    for rel in files:
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        with open(path, "rb") as handle:
+            key = _key(rel, handle.read())
+        wanted[path] = key
+        if key in cached:
+            fresh[key] = cached[key]
+        else:
+            missing.append(path)
+    workers = max(1, int(settings.get("SPEED_WORKERS") or os.cpu_count() or 1))
+    if workers > 1 and len(missing) >= PARALLEL_MINIMUM:
+        parsed = _parse_forked(readers, missing, workers, settings)
+    else:
+        parsed = {}
+        for path in missing:
+            result = _parse(readers, path)
+            if result is not None:
+                parsed[path] = _dumps(result, settings)
+    for path, data in parsed.items():
+        fresh[wanted[path]] = data
+    for path, key in wanted.items():
+        if key not in fresh:
+            continue  # failed to parse: Pelican reads it and reports the problem
+        content, metadata, warnings = _loads(fresh[key], settings)
+        for logger_name, level, message in warnings:
+            logging.getLogger(logger_name).log(level, "%s", message)
+        readers._cache[path] = (readers._get_file_stamp(path), (content, metadata))
+    store.save(settings, name, fingerprint, fresh)
+    logger.info("speed: %s: %d files, %d parsed, %d from cache in %.2f s", type(generator).__name__,
+                len(files), len(parsed), len(files) - len(missing), time.perf_counter() - started)

@@ -1,0 +1,143 @@
+"""An incremental build gives byte for byte the output of a cold build.
+
+Each case copies the sample site (content and theme) into a temporary
+directory, builds it, changes one thing, builds again with the cache and the
+previous output, and compares the result with a cold build (no cache, no
+previous output) of the changed site.
+"""
+
+import difflib
+import os
+import re
+import shutil
+
+import pytest
+
+from build.run import build
+from tests.support.sites import FIXED_NOW, ROOT, project_settings
+
+
+def _tree(path):
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def _assert_same_tree(incremental, cold):
+    a, b = _tree(incremental), _tree(cold)
+    assert sorted(a) == sorted(b), (
+        f"only incremental: {sorted(set(a) - set(b))[:10]}; only cold: {sorted(set(b) - set(a))[:10]}")
+    different = [name for name in a if a[name] != b[name]]
+    if different:
+        name = different[0]
+        diff = "\n".join(list(difflib.unified_diff(
+            b[name].decode(errors="replace").splitlines(), a[name].decode(errors="replace").splitlines(),
+            "cold", "incremental", lineterm=""))[:40])
+        pytest.fail(f"{len(different)} files differ, e.g. {name}:\n{diff}")
+
+
+class Site:
+    """A private copy of the sample site that tests may edit."""
+
+    def __init__(self, base):
+        self.base = base
+        self.content = base / "content"
+        self.theme = base / "theme"
+        shutil.copytree(os.path.join(ROOT, "content"), self.content)
+        shutil.copytree(os.path.join(ROOT, "theme"), self.theme)
+        self.overrides = {}
+
+    def settings(self, output, cache):
+        values = {
+            "PATH": str(self.content), "THEME": str(self.theme), "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(cache), "PLUGIN_PATHS": [os.path.join(ROOT, "plugins")],
+            "SITE_NOW": FIXED_NOW,
+        }
+        values.update(self.overrides)
+        return project_settings(values)
+
+    def build(self, output, cache):
+        result = build(settings=self.settings(output, cache))
+        assert result.ok, result.report()
+        return result
+
+    def article(self, slug):
+        return self.content / "artikel" / f"{slug}.md"
+
+
+@pytest.fixture
+def site(tmp_path):
+    site = Site(tmp_path / "site")
+    site.build(tmp_path / "out", tmp_path / "cache")
+    return site
+
+
+def _check(site, tmp_path):
+    site.build(tmp_path / "out", tmp_path / "cache")
+    site.build(tmp_path / "cold", tmp_path / "cold-cache")
+    _assert_same_tree(tmp_path / "out", tmp_path / "cold")
+
+
+def _edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+SLUG = "kritik-ist-ein-geschenk"
+
+
+def test_body_edited(site, tmp_path):
+    _edit(site.article(SLUG), "## Die stille Mehrheit", "Ein neuer Absatz mit Netzausfall.\n\n## Die stille Mehrheit")
+    _check(site, tmp_path)
+
+
+def test_title_edited(site, tmp_path):
+    _edit(site.article(SLUG), "Title: Kritik ist ein Geschenk", "Title: Beschwerden sind wertvoll")
+    _check(site, tmp_path)
+
+
+def test_tag_added_and_removed(site, tmp_path):
+    _edit(site.article(SLUG), "Tags: Kritik, Kundendialog, Vertrauen", "Tags: Kritik, Vertrauen, Lob")
+    _check(site, tmp_path)
+
+
+def test_article_added(site, tmp_path):
+    (site.content / "artikel" / "ein-neuer-beitrag.md").write_text(
+        "Title: Ein neuer Beitrag\nDate: 2026-11-23 08:00\nCategory: Kundendialog\n"
+        "Tags: Vertrauen, Störung\nAuthors: Aylin Demir\n\nNeuer Text über Transparenz.\n", encoding="utf-8")
+    _check(site, tmp_path)
+
+
+def test_article_deleted(site, tmp_path):
+    for path in site.content.rglob("*.md"):  # nothing may link to it
+        if path != site.article(SLUG) and f"{SLUG}.md" in path.read_text(encoding="utf-8"):
+            text = path.read_text(encoding="utf-8")
+            path.write_text(re.sub(rf"\[([^\]]*)\]\(\{{filename\}}/artikel/{SLUG}\.md\)", r"\1", text),
+                            encoding="utf-8")
+    site.article(SLUG).unlink()
+    _check(site, tmp_path)
+    assert not (tmp_path / "out" / "artikel" / SLUG).exists()
+
+
+def test_template_edited(site, tmp_path):
+    _edit(site.theme / "templates" / "partials" / "macros.html", "Weiterlesen<span", "Mehr lesen<span")
+    _check(site, tmp_path)
+
+
+def test_setting_changed(site, tmp_path):
+    site.overrides["SITESUBTITLE"] = "Ein geänderter Untertitel"
+    _check(site, tmp_path)
+
+
+def test_two_cold_builds_are_identical(site, tmp_path):
+    site.build(tmp_path / "cold-a", tmp_path / "cache-a")
+    site.build(tmp_path / "cold-b", tmp_path / "cache-b")
+    _assert_same_tree(tmp_path / "cold-a", tmp_path / "cold-b")
+
+
+def test_unchanged_rebuild_renders_nothing(site, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="speed.settings")
+    site.build(tmp_path / "out", tmp_path / "cache")
+    assert "speed: 0 files rendered" in caplog.text
+    _check(site, tmp_path)
