@@ -13,6 +13,8 @@ import re
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+from xml.etree import ElementTree as etree
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
@@ -38,9 +40,41 @@ class GermanApostrophes(Postprocessor):
         return APOSTROPHE.sub("’", text)
 
 
+def _has_trigger(text):
+    return bool(text) and any(t in text for t in SMARTY_TRIGGERS)
+
+
+class SelectiveSmarty(Treeprocessor):
+    """Runs smarty's own tree processor only on the top-level blocks it can change.
+
+    Smarty walks every text node of a document with fifteen quote patterns,
+    which more than doubles the conversion time; most paragraphs contain no
+    quote, dash or ellipsis at all. Each block that does is processed exactly
+    as smarty would (inside a root-like wrapper, so ancestors are the same);
+    when a top-level tail could be affected, the whole tree is processed.
+    """
+
+    def __init__(self, md, inner):
+        super().__init__(md)
+        self.inner = inner
+
+    def run(self, root):
+        if _has_trigger(root.text) or any(_has_trigger(block.tail) for block in root):
+            return self.inner.run(root)
+        for block in list(root):
+            if any(_has_trigger(text) for text in block.itertext()):
+                wrapper = etree.Element(root.tag)
+                wrapper.append(block)  # ElementTree keeps no parent links: block stays in root
+                self.inner.run(wrapper)
+        return None
+
+
 class GermanTypographyExtension(Extension):
     def extendMarkdown(self, md):
         md.postprocessors.register(GermanApostrophes(md), "german_apostrophes", 1)
+        if "smarty" in md.treeprocessors:
+            inner = md.treeprocessors["smarty"]
+            md.treeprocessors.register(SelectiveSmarty(md, inner), "smarty", 6)
 
 
 def install_reader(readers):

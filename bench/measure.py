@@ -1,0 +1,45 @@
+"""Run one command as a child process and measure it: wall time, CPU time
+(user + system, including the child's own worker processes) and peak RSS."""
+
+import os
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Measurement:
+    scenario: str
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    pages: int = 0
+    ok: bool = True
+    note: str = ""
+
+    @property
+    def pages_per_second(self):
+        return self.pages / self.wall if self.wall else 0.0
+
+    def as_dict(self):
+        data = asdict(self)
+        data["pages_per_second"] = round(self.pages_per_second, 1)
+        return data
+
+
+def run(scenario, argv, env=None, cwd=None):
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = b""
+    # wait4 gives the child's resource usage, including the workers it forked and reaped.
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    measurement = Measurement(
+        scenario=scenario, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024, ok=process.returncode == 0,
+    )
+    if process.returncode != 0:
+        measurement.note = output.decode(errors="replace")[-2000:]
+    return measurement, output.decode(errors="replace")

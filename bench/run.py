@@ -1,0 +1,141 @@
+"""The benchmark: this project's build against vanilla Pelican, same corpus, same run.
+
+Scenarios (each a fresh child process, measured by bench.measure):
+vanilla cold; project cold (everything except the search index); search
+index step; rebuild with nothing changed; after editing one article's body;
+after editing its title; after adding an article; outage-publish after an
+outage update; optionally a cold build at 4 × N to check scaling.
+"""
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+
+from . import corpus
+from .measure import run
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGETS = {  # ratio to vanilla's cold build (issue 7)
+    "cold": 0.45, "search index": 0.35, "rebuild, nothing changed": 0.10,
+    "edit one body": 0.15, "edit one title": 0.15, "outage-publish": 0.07,
+}
+RSS_TARGET_MB = 300
+SCALE_TARGET = 4.4
+
+
+def _python():
+    return sys.executable
+
+
+def _count_pages(output):
+    return sum(1 for _, _, files in os.walk(output) for f in files if f.endswith(".html"))
+
+
+def _build(scenario, work, search=False):
+    argv = [_python(), "-m", "bench.build_once", "project", work["content"], work["output"], work["cache"]]
+    if search:
+        argv.append("--search")
+    measurement, _ = run(scenario, argv, cwd=ROOT)
+    measurement.pages = _count_pages(work["output"])
+    return measurement
+
+
+def _edit(path, transform):
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(transform(text))
+
+
+def _middle_article(content):
+    names = sorted(os.listdir(os.path.join(content, "artikel")))
+    return os.path.join(content, "artikel", names[len(names) // 2])
+
+
+def _machine():
+    cpus = os.cpu_count()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            model = next((l.split(":", 1)[1].strip() for l in handle if l.startswith("model name")), "")
+    except OSError:
+        model = platform.processor()
+    try:
+        with open("/proc/meminfo") as handle:
+            memory = int(handle.readline().split()[1]) // 1024 // 1024
+    except OSError:
+        memory = 0
+    return f"{cpus} cores ({model}), {memory} GB RAM, Python {platform.python_version()}"
+
+
+def scenarios(n, base, extra_steps=()):
+    """Run every scenario for a corpus of n articles under `base`; list of Measurements."""
+    sys.path[:0] = [os.path.join(ROOT, "plugins")]
+    content = corpus.write_corpus(os.path.join(base, f"corpus-{n}"), n, os.path.join(ROOT, "content"))
+    work = {"content": content, "output": os.path.join(base, f"out-{n}"), "cache": os.path.join(base, f"cache-{n}")}
+    for path in (work["output"], work["cache"]):
+        shutil.rmtree(path, ignore_errors=True)
+    results = []
+    vanilla_out = os.path.join(base, f"vanilla-{n}")
+    shutil.rmtree(vanilla_out, ignore_errors=True)
+    measurement, _ = run("vanilla cold", [_python(), "-m", "bench.build_once", "vanilla", content, vanilla_out], cwd=ROOT)
+    measurement.pages = _count_pages(vanilla_out)
+    results.append(measurement)
+
+    results.append(_build("cold", work))
+    results.append(_build("rebuild, nothing changed", work))
+    article = _middle_article(content)
+    _edit(article, lambda t: t.rstrip("\n") + "\n\nEin neuer Absatz am Ende des Beitrags.\n")
+    results.append(_build("edit one body", work))
+    _edit(article, lambda t: t.replace("Title: ", "Title: Neu: ", 1))
+    results.append(_build("edit one title", work))
+    with open(os.path.join(content, "artikel", "bench-neuer-beitrag.md"), "w", encoding="utf-8") as handle:
+        handle.write("Title: Ein ganz neuer Beitrag\nDate: 2026-11-20 10:00\nCategory: Tipps\n"
+                     "Tags: Vertrauen, Störung\nAuthors: Lea Wagner\n\nEin neuer Text.\n")
+    results.append(_build("add one article", work))
+    for step in extra_steps:
+        results.append(step(work))
+    return results
+
+
+def table(results, vanilla):
+    lines = ["| scenario | wall s | CPU s | peak RSS MB | pages/s | wall ÷ vanilla cold | target |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for m in results:
+        ratio = m.wall / vanilla.wall
+        target = TARGETS.get(m.scenario)
+        verdict = "" if target is None else f"≤ {target} {'✓' if ratio <= target else '✗'}"
+        if not m.ok:
+            verdict = "FAILED"
+        lines.append(f"| {m.scenario} | {m.wall:.2f} | {m.cpu:.2f} | {m.peak_rss_mb:.0f} | "
+                     f"{m.pages_per_second:.0f} | {ratio:.3f} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main(n=4000, scale=False, base=None, steps=()):
+    base = base or os.path.join(ROOT, "bench", "corpus")
+    os.makedirs(base, exist_ok=True)
+    results = scenarios(n, base, steps)
+    vanilla = results[0]
+    report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "n": n, "machine": _machine(),
+              "results": [m.as_dict() for m in results]}
+    print(f"Benchmark: {n} articles on {report['machine']}\n")
+    print(table(results, vanilla))
+    worst_rss = max(m.peak_rss_mb for m in results[1:])
+    print(f"\npeak memory of the build process: {worst_rss:.0f} MB (target ≤ {RSS_TARGET_MB} MB)")
+    if scale:
+        big = scenarios(n * 4, base)[1]
+        cold = next(m for m in results if m.scenario == "cold")
+        factor = big.wall / cold.wall
+        report["scale"] = {"n": n * 4, "cold": big.as_dict(), "factor": factor}
+        print(f"cold build at {n * 4} articles: {big.wall:.2f} s = {factor:.2f} × the {n} figure "
+              f"(target ≤ {SCALE_TARGET})")
+    results_dir = os.path.join(ROOT, "bench", "results")
+    os.makedirs(results_dir, exist_ok=True)
+    path = os.path.join(results_dir, f"bench-{n}-{dt.datetime.now():%Y%m%d-%H%M%S}.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, indent=1, ensure_ascii=False)
+    print(f"\nwritten to {os.path.relpath(path, ROOT)}")
+    return report
