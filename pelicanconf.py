@@ -28,7 +28,9 @@ DEFAULT_LANG = "de"
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # never used by the theme: dates go through Babel filters
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["german", "editorial", "neighbours", "feeds", "speed", "seo"]
+# Order matters: content plugins first, then speed (renders the queued pages
+# when all generators are done), then the output-side plugins (sitemap).
+PLUGINS = ["german", "editorial", "outages", "neighbours", "feeds", "speed", "seo"]
 
 ARTICLE_PATHS = ["artikel"]
 PAGE_PATHS = ["seiten"]
@@ -104,6 +106,9 @@ AUTHOR_BIOS = {
 }
 
 FOOTER_PAGES = ["impressum", "datenschutz", "kontakt"]
+
+# Outage notices: the region named in CAP alerts when no component names one.
+OUTAGES_AREA = "Schleswig-Holstein und Hamburg"
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

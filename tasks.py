@@ -18,6 +18,7 @@ os.chdir(ROOT)
 
 from build import run as site_build  # noqa: E402
 from build import staging  # noqa: E402
+from outages import commands as outages  # noqa: E402
 
 DEV_SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
@@ -181,3 +182,65 @@ def gh_pages(c, push=False):
         f"{shlex.quote(sys.executable)} -m ghp_import -b gh-pages -n "
         f"-m {shlex.quote('Publish site')} {'-p ' if push else ''}output"
     )
+
+
+# ---- Outage notices (plugin outages) ------------------------------------
+
+
+def _outage(action, *args, **kwargs):
+    """Run an outage command; a refusal is printed, never a traceback."""
+    try:
+        return action(outages.load_project_settings(DEV_SETTINGS), *args, **kwargs)
+    except outages.CommandError as error:
+        raise Exit(f"Refused:\n{error}", code=1) from None
+
+
+@task(iterable=["components"], help={
+    "components": "component ids, optionally id=status; repeat or separate with commas",
+    "impact": "incident: none, minor, major or critical",
+    "kind": "incident (default) or maintenance",
+    "text": "text of the first update (a default text otherwise)",
+    "window-start": "maintenance: start of the window, e.g. '2026-11-26 01:00'",
+    "window-end": "maintenance: end of the window",
+    "next-update": "when the next update is due, e.g. '2026-11-24 12:00'",
+})
+def outage_new(c, title, components=None, impact=None, kind="incident", text=None,
+               window_start=None, window_end=None, next_update=None):
+    """Create a notice in content/stoerungen/ with its first update."""
+    window = (window_start, window_end) if window_start or window_end else None
+    path = _outage(outages.new_notice, title, components or [], impact=impact, kind=kind,
+                   text=text, window=window, next_update=next_update)
+    print(f"Created {os.path.relpath(path)}. Publish it now: invoke outage-publish")
+
+
+@task(help={"status": "new status, e.g. identified", "text": "what customers should know now",
+            "next-update": "when the next update is due"})
+def outage_update(c, slug, status, text, next_update=None):
+    """Append a timestamped update to a notice."""
+    path = _outage(outages.update_notice, slug, status, text, next_update=next_update)
+    print(f"Updated {os.path.relpath(path)}. Publish it now: invoke outage-publish")
+
+
+@task(help={"text": "closing words (a default text otherwise)"})
+def outage_resolve(c, slug, text=None):
+    """Close a notice: final update (resolved/completed) and End."""
+    path = _outage(outages.resolve_notice, slug, text)
+    print(f"Resolved {os.path.relpath(path)}. Publish it now: invoke outage-publish")
+
+
+@task(help={"start": "new start of the window", "end": "new end of the window",
+            "text": "explanation (a default text otherwise)"})
+def outage_reschedule(c, slug, start, end, text=None):
+    """Move a maintenance window (the calendar entry follows)."""
+    path = _outage(outages.reschedule_notice, slug, start, end, text)
+    print(f"Rescheduled {os.path.relpath(path)}. Publish it now: invoke outage-publish")
+
+
+@task
+def outage_publish(c):
+    """Publish outage changes into output/ in under a second; the full build
+    (invoke build, CI) follows so that every page's built-in banner catches up."""
+    result = outages.publish(DEV_SETTINGS)
+    print(result.report(), file=sys.stdout if result.ok else sys.stderr)
+    if not result.ok:
+        raise Exit(code=1)

@@ -80,6 +80,9 @@ def _parse(readers, path):
         return None
     finally:
         root.removeHandler(collector)
+    # Pelican drops "discard" markers (e.g. an empty Tags: line) after reading;
+    # cached data must look exactly like what Pelican would keep.
+    metadata = {k: v for k, v in metadata.items() if type(v) is not object}
     return content, metadata, collector.records
 
 
