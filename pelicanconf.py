@@ -30,7 +30,7 @@ DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # never used by the theme: dates go through Ba
 PLUGIN_PATHS = ["plugins"]
 # Order matters: content plugins first, then speed (renders the queued pages
 # when all generators are done), then the output-side plugins (sitemap).
-PLUGINS = ["german", "editorial", "outages", "neighbours", "feeds", "speed", "seo"]
+PLUGINS = ["german", "editorial", "outages", "social", "neighbours", "feeds", "speed", "seo"]
 
 ARTICLE_PATHS = ["artikel"]
 PAGE_PATHS = ["seiten"]

@@ -184,6 +184,28 @@ def gh_pages(c, push=False):
     )
 
 
+# ---- Social posting (plugin social) -------------------------------------
+
+
+@task(help={
+    "dry-run": "print exactly what would be sent; send nothing, change nothing",
+    "init": "first run on a site that posted before: mark all current posts as done",
+    "network": "only mastodon or only bluesky",
+    "ledger": "ledger file (default: SOCIAL_LEDGER_PATH = social-ledger.json)",
+})
+def social_post(c, dry_run=False, init=False, network=None, ledger=None):
+    """After deploy: post new articles and outage updates to Mastodon and Bluesky, once."""
+    from social import commands
+
+    try:
+        config = commands.load_config(PUBLISH_SETTINGS, ledger)
+    except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
+        raise Exit(str(exc), code=2) from None
+    code = commands.run(config, dry_run=dry_run, init=init, only=network)
+    if code:
+        raise Exit(code=code)
+
+
 # ---- Outage notices (plugin outages) ------------------------------------
 
 

@@ -11,7 +11,11 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
+import weakref
+
+from blinker import NamedSignal
 from pelican import Pelican
+from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 
 from . import staging
@@ -45,6 +49,21 @@ class BuildResult:
         return "\n".join(lines)
 
 
+def reset_signals():
+    """Disconnect every plugin from Pelican's signals.
+
+    Signals are global to the process; without this, a plugin loaded by an
+    earlier build (livereload, tests) would keep acting on later builds whose
+    settings do not list it. Pelican(settings) connects the listed ones again.
+    """
+    for signal in vars(pelican_signals).values():
+        if isinstance(signal, NamedSignal):
+            for receiver in list(signal.receivers.values()):
+                target = receiver() if isinstance(receiver, weakref.ref) else receiver
+                if target is not None:
+                    signal.disconnect(target)
+
+
 def load_settings(settings_file="pelicanconf.py", overrides=None):
     return read_settings(settings_file, override=dict(overrides or {}))
 
@@ -66,6 +85,7 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
     root = logging.getLogger()
     root.addHandler(collector)
     reset_pelican_log_filter()
+    reset_signals()
     try:
         Pelican(settings).run()
     except Exception as exc:  # noqa: BLE001 - reported below, never as a bare traceback

@@ -188,7 +188,10 @@ class EditorialMarkdownReader(MarkdownReader):
         return content, metadata
 
     def _check_keys(self, kind, metadata):
-        allowed = self.settings["ARTICLE_METADATA_KEYS" if kind == "article" else "PAGE_METADATA_KEYS"]
+        allowed = set(self.settings["ARTICLE_METADATA_KEYS" if kind == "article" else "PAGE_METADATA_KEYS"])
+        if kind == "article":
+            # keys other plugins handle on every content type (Social, Topics …)
+            allowed |= set(self.settings.get("SHARED_METADATA_KEYS") or ())
         for key in metadata:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)

@@ -84,7 +84,8 @@ def _notice_folder(settings):
 
 def _validate(text, path, settings, registry):
     """Refuse text the build would refuse; returns the parsed notice."""
-    data, problems = parse_notice(text, display_path(path, settings), registry)
+    data, problems = parse_notice(text, display_path(path, settings), registry,
+                                  shared_keys=sorted(settings.get("SHARED_METADATA_KEYS") or ()))
     if problems:
         raise CommandError(problems)
     return data

@@ -189,9 +189,15 @@ def format_window(start, end):
     return f"{format_time(start)} – {format_time(end)}"
 
 
-def parse_notice(text, display, registry, render=None):
-    """Validate a notice file. Returns (NoticeData or None, [Problem])."""
+def parse_notice(text, display, registry, render=None, shared_keys=()):
+    """Validate a notice file. Returns (NoticeData or None, [Problem]).
+
+    `shared_keys`: metadata keys other plugins handle on every content type
+    (setting SHARED_METADATA_KEYS, e.g. Social, Topics); they are accepted here.
+    """
     render = render or markdown_renderer({})
+    known = dict(KNOWN_KEYS)
+    known.update({key: "-".join(p.capitalize() for p in key.split("-")) for key in shared_keys})
     doc = parse_source(text)
     data = NoticeData()
     problems = []
@@ -204,11 +210,11 @@ def parse_notice(text, display, registry, render=None):
         problem(duplicate.key, f"given twice (first on line {meta[duplicate.key.lower()].line}); "
                 "expected it once", duplicate.line)
     for key, meta_field in meta.items():
-        if key not in KNOWN_KEYS:
-            close = _closest(key, KNOWN_KEYS)
-            hint = f" (did you mean {KNOWN_KEYS[close]}?)" if close else ""
+        if key not in known:
+            close = _closest(key, known)
+            hint = f" (did you mean {known[close]}?)" if close else ""
             problem(meta_field.key, f"unknown metadata key{hint}; expected one of "
-                    + ", ".join(KNOWN_KEYS.values()), meta_field.line)
+                    + ", ".join(known.values()), meta_field.line)
 
     def value(key):
         return meta[key].value.strip() if key in meta else ""
@@ -456,7 +462,8 @@ class Notice(Content):
         with open(source_path, encoding="utf-8") as handle:
             text = handle.read()
         render = markdown_renderer(settings)
-        data, problems = parse_notice(text, display_path(source_path, settings), registry, render)
+        data, problems = parse_notice(text, display_path(source_path, settings), registry, render,
+                                      sorted(settings.get("SHARED_METADATA_KEYS") or ()))
         if problems:
             raise OutageInputError(problems)
 

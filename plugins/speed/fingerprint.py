@@ -41,23 +41,31 @@ def _h(*parts):
     return digest.hexdigest()
 
 
-def code_fingerprint(plugin_paths):
-    """Hash of every plugin source file and the library versions."""
+def _source_files(plugin_paths, plugin_names):
+    for base in plugin_paths:
+        roots = [base] if plugin_names is None else [
+            os.path.join(base, n) for n in sorted(plugin_names) if os.path.isdir(os.path.join(base, n))]
+        for root in roots:
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                for name in sorted(files):
+                    if name.endswith(".py"):
+                        path = os.path.join(folder, name)
+                        yield os.path.relpath(path, base), path
+
+
+def code_fingerprint(plugin_paths, plugin_names=None):
+    """Hash of the source files of the loaded plugins and the library versions."""
     digest = hashlib.blake2b(digest_size=16)
     for name in VERSIONED:
         try:
             digest.update(f"{name}={importlib.metadata.version(name)};".encode())
         except importlib.metadata.PackageNotFoundError:
             pass
-    for base in plugin_paths:
-        for folder, dirs, files in os.walk(base):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith(".py"):
-                    path = os.path.join(folder, name)
-                    digest.update(os.path.relpath(path, base).encode())
-                    with open(path, "rb") as handle:
-                        digest.update(handle.read())
+    for rel, path in _source_files(plugin_paths, plugin_names):
+        digest.update(rel.encode())
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
     return digest.hexdigest()
 
 

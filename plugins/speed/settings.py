@@ -23,7 +23,7 @@ def global_fingerprint(settings):
     digester = Digester(opaque_as_repr=True)
     stable = {k: v for k, v in settings.items() if k not in VOLATILE}
     plugin_paths = [os.path.abspath(p) for p in settings.get("PLUGIN_PATHS", [])]
-    return _h(digester.value(stable), code_fingerprint(plugin_paths))
+    return _h(digester.value(stable), code_fingerprint(plugin_paths, settings.get("PLUGINS")))
 
 
 def writer_class(pelican):

@@ -51,6 +51,7 @@ class IncrementalWriter(Writer):
         self.digester = None
         self._claimed = set()
         self._claimed_override = set()
+        self._snapshots = {}
 
     # ---- bookkeeping -------------------------------------------------
 
@@ -122,34 +123,51 @@ class IncrementalWriter(Writer):
         else:
             self._submit_page(template, context, name, kwargs, relative_urls, override_output)
 
+    def _snapshot(self, context):
+        """A shallow copy of the shared context, shared by every page submitted
+        while the context did not change (a copy per page would cost ~10 KB each)."""
+        signature = (len(context), tuple(map(id, context.values())))
+        entry = self._snapshots.get(id(context))
+        if entry is None or entry[0] != signature:
+            copy = context.copy()
+            copy["localsiteurl"] = copy.get("localsiteurl", None)
+            entry = (signature, copy, context)
+            self._snapshots[id(context)] = entry
+        return entry[1]
+
     def _submit_page(self, template, context, name, kwargs, relative_urls, override):
-        local = context.copy()
-        local["localsiteurl"] = local.get("localsiteurl", None)
+        shared = self._snapshot(context)
+        page = {}
         if relative_urls:
             relative = path_to_url(get_relative_path(name))
-            local["SITEURL"] = relative
-            local["localsiteurl"] = relative
-        local["output_file"] = name
-        local.update(kwargs)
+            page["SITEURL"] = relative
+            page["localsiteurl"] = relative
+        page["output_file"] = name
+        page.update(kwargs)
         path = sanitised_join(self.output_path, name)
         if not self._claim(path, override):
             return
-        fingerprint = self._page_fingerprint(template, local)
+        fingerprint = self._page_fingerprint(template, shared, page)
         if not self._reuse(path, fingerprint):
-            self.jobs.append(("page", path, fingerprint, (template, local, context)))
+            self.jobs.append(("page", path, fingerprint, (template, shared, page, context)))
 
-    def _page_fingerprint(self, template, local):
+    def _page_fingerprint(self, template, shared, page):
         names, template_hash = self.templates.analyse(template)
         if names is None:
             return ALWAYS
-        digester = self._digester(local)
+        digester = self._digester(shared)
         parts = []
         for name in sorted(names):
-            value = digester.value(local[name]) if name in local else "<undefined>"
+            if name in page:
+                value = digester.value(page[name])
+            elif name in shared:
+                value = digester.value(shared[name])
+            else:
+                value = "<undefined>"
             if value == ALWAYS:
                 return ALWAYS
             parts.append(f"{name}={value}")
-        return _h(self.global_fingerprint, template_hash, local["output_file"], *parts)
+        return _h(self.global_fingerprint, template_hash, page["output_file"], *parts)
 
     # ---- feeds -------------------------------------------------------
 
@@ -179,7 +197,9 @@ class IncrementalWriter(Writer):
         if os.path.lexists(path):
             os.unlink(path)  # never write through a hard link to the old output
         if kind == "page":
-            template, local, context = args
+            template, shared, page, context = args
+            local = dict(shared)
+            local.update(page)
             if local["localsiteurl"]:
                 context["localsiteurl"] = local["localsiteurl"]
             html = template.render(local)
@@ -205,8 +225,10 @@ class IncrementalWriter(Writer):
             rel = os.path.relpath(path, self.output_path)
             stat = os.stat(path)
             self.manifest[rel] = (fingerprint, stat.st_ino, stat.st_size, stat.st_mtime_ns)
-            if kind == "page":
-                signals.content_written.send(path, context=args[1])
+            if kind == "page" and signals.content_written.receivers:
+                local = dict(args[1])
+                local.update(args[2])
+                signals.content_written.send(path, context=local)
         store.save(self.settings, MANIFEST, self.global_fingerprint, self.manifest)
         return len(jobs)
 

@@ -80,3 +80,12 @@ def test_retired_tree_is_restored_when_killed_between_renames(tmp_path):
     (retired / "index.html").write_text("alt")
     staging.recover(str(output))
     assert (output / "index.html").read_text() == "alt"
+
+
+def test_a_plugin_of_an_earlier_build_does_not_act_on_the_next(tmp_path):
+    """Pelican's signals are global: the runner disconnects plugins between builds."""
+    files = {"artikel/a.md": ARTICLE.format(n=1)}
+    result, output = build_fixture_site(tmp_path / "one", files, {"PLUGINS": ["german", "editorial", "seo"]})
+    assert result.ok and (output / "sitemap.xml").exists()
+    result, output = build_fixture_site(tmp_path / "two", files, {"PLUGINS": ["german", "editorial"]})
+    assert result.ok and not (output / "sitemap.xml").exists()

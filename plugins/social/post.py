@@ -1,0 +1,444 @@
+"""Posting the queue: once per post and network, never twice, never lost.
+
+For each post not yet done in the ledger, in queue order (oldest first, so a
+notice's first post comes before its replies):
+
+1. A reply waits until the post it answers is done.
+2. The account's own recent posts are searched for the post's link
+   (reconciliation). That catches an earlier run that crashed between the
+   network call and the ledger write, a lost ledger and a renamed source file.
+3. The live page must answer 200 and show the post's og:title; otherwise the
+   post is deferred to the next run (the link card would be wrong).
+4. The intent is written to the ledger, the post is sent, the result written.
+   Timeouts and 5xx are retried with exponential backoff, but only after
+   looking again whether the failed attempt arrived after all; 429 waits for
+   Retry-After; 401/403/422 fail at once.
+"""
+
+import datetime as dt
+import logging
+import random
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .clients import (
+    AuthFailed,
+    Permanent,
+    PostError,
+    RateLimited,
+    Remote,
+    Transient,
+    normalise_link,
+)
+from .ledger import DONE, INTENT
+
+logger = logging.getLogger(__name__)
+
+POSTED = "posted"
+RECONCILED = "already there"
+MARKED = "marked done"
+SKIPPED = "skipped"
+DEFERRED = "deferred"
+FAILED = "failed"
+WOULD_POST = "would post"
+
+
+@dataclass
+class Result:
+    status: str
+    network: str
+    key: str
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass
+class Options:
+    retries: int = 5
+    backoff: float = 2.0
+    backoff_max: float = 60.0
+    max_wait: float = 300.0
+    max_age_days: float | None = 14
+    reconcile_limit: int = 100
+    output_path: str | None = None
+    now: dt.datetime | None = None
+
+
+@dataclass
+class _Outcome:
+    remote: Remote
+    via: str
+    notes: list = field(default_factory=list)
+
+
+class _Deferral(Exception):
+    """Not now, but nothing is wrong: try again in the next run."""
+
+
+class _Unknown(Exception):
+    """The post may or may not have arrived; the ledger keeps it in "intent"."""
+
+
+def squash(text):
+    """Text compared without any whitespace (Mastodon turns line breaks into
+    <p>/<br> and shortens how links look, but not the characters)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+class LiveCheck:
+    """Is the page live in its final version? Mastodon fetches the link card
+    once, when the post is made; a 404 or an old title would stay forever.
+    The page must answer 200 and show the post's title as og:title; a link to
+    an outage update ("#update-3") also needs that update on the page, so a
+    page still cached from before the update is not good enough."""
+
+    def __init__(self, timeout=20.0, redact=str):
+        import requests
+
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "nordlicht-social-poster/1 (live check)"
+        self.timeout = timeout
+        self.redact = redact
+        self.pages = {}  # url → (reason or None, og:title, ids)
+
+    def __call__(self, post):
+        url, _, fragment = post["link"].partition("#")
+        if url not in self.pages:
+            self.pages[url] = self._fetch(url)
+        reason, shown, ids = self.pages[url]
+        if reason:
+            return reason
+        if shown is None:
+            return "page is live but has no og:title yet"
+        expected = " ".join(post["title"].split())
+        if expected.casefold() not in shown.casefold():
+            return f"page shows og:title {shown!r}, expected {expected!r} (old version cached?)"
+        if fragment and fragment not in ids:
+            return f"page does not show #{fragment} yet (old version cached?)"
+        return None
+
+    def _fetch(self, url):
+        import requests
+        from bs4 import BeautifulSoup
+
+        try:
+            response = self.session.get(url, timeout=self.timeout)
+        except requests.RequestException as exc:
+            return self.redact(f"page not reachable yet ({type(exc).__name__})"), None, set()
+        if response.status_code != 200:
+            return f"page not live yet (HTTP {response.status_code})", None, set()
+        soup = BeautifulSoup(response.text, "html.parser")
+        meta = soup.find("meta", attrs={"property": "og:title"})
+        shown = " ".join((meta.get("content") or "").split()) if meta else None
+        return None, shown, {tag["id"] for tag in soup.find_all(id=True)}
+
+
+class Poster:
+    def __init__(
+        self, posts, ledger, clients, options, live_check=None, *, sleep=time.sleep, after_send=None
+    ):
+        """`clients`: network name → client, or a string saying why the network
+        is skipped. `after_send(post, remote)` runs between the network call
+        and the ledger write (tests crash the process there)."""
+        self.posts = posts
+        self.ledger = ledger
+        self.clients = clients
+        self.options = options
+        self.live_check = live_check
+        self.sleep = sleep
+        self.after_send = after_send
+        self.results = []
+        self.done_before = 0
+        self._recent = {}
+        self._blocked = {}
+        self._shared = Counter((p["network"], normalise_link(p["link"])) for p in posts)
+        self._by_link = None
+        self._fresh_ledger = not ledger.existed
+
+    # -- helpers ----------------------------------------------------------
+    def _result(self, status, post, detail="", url=""):
+        result = Result(status, post["network"], post["key"], detail, url)
+        self.results.append(result)
+        logger.info("%s %s %s %s", status, post["network"], post["key"], detail)
+        return result
+
+    def _backoff(self, attempt):
+        delay = min(self.options.backoff_max, self.options.backoff * 2 ** (attempt - 1))
+        return delay * (0.5 + random.random() / 2)  # "equal jitter": never two runs in lockstep
+
+    def _pending(self, network):
+        pending = []
+        for post in self.posts:
+            if post["network"] != network:
+                continue
+            if self.ledger.is_done(post["key"]):
+                self.done_before += 1
+                continue
+            pending.append(post)
+        return pending
+
+    def _old_key(self, post):
+        """A done entry with the same link and update under another key."""
+        if self._by_link is None:
+            self._by_link = {}
+            for key, entry in self.ledger.entries.items():
+                if entry.get("state") == DONE:
+                    marker = (
+                        entry.get("network"),
+                        normalise_link(entry.get("link")),
+                        entry.get("update"),
+                    )
+                    self._by_link.setdefault(marker, key)
+        return self._by_link.get(
+            (post["network"], normalise_link(post["link"]), post.get("update"))
+        )
+
+    def _too_old(self, post):
+        if self.options.max_age_days is None or self.ledger.get(post["key"]) is not None:
+            return False
+        now = self.options.now or dt.datetime.now(dt.UTC)
+        date = dt.datetime.fromisoformat(post["date"])
+        return date < now - dt.timedelta(days=float(self.options.max_age_days))
+
+    def _parent(self, post):
+        """(ready, parent Remote or None, reason)."""
+        parent_key = post.get("reply_to")
+        if not parent_key:
+            return True, None, ""
+        entry = self.ledger.get(parent_key)
+        if not entry or entry.get("state") != DONE:
+            return False, None, f"waits for the notice's first post ({parent_key})"
+        if not entry.get("remote_id"):
+            return True, None, "first post was marked done by --init; posted without reply"
+        return (
+            True,
+            Remote(entry["remote_id"], entry.get("remote_url", ""), entry.get("remote_cid")),
+            "",
+        )
+
+    def _find(self, client, post, refresh=False):
+        name = post["network"]
+        if refresh or name not in self._recent:
+            self._recent[name] = client.recent(self.options.reconcile_limit)
+        link = normalise_link(post["link"])
+        ambiguous = self._shared[(name, link)] > 1
+        for remote_post in self._recent[name]:
+            if link not in remote_post.links:
+                continue
+            if ambiguous and squash(remote_post.text) != squash(post["text"]):
+                continue
+            return remote_post
+        return None
+
+    # -- modes ------------------------------------------------------------
+    def mark_all_done(self):
+        """--init: everything in the queue counts as posted; nothing is sent."""
+        for post in self.posts:
+            if self.ledger.is_done(post["key"]):
+                self.done_before += 1
+                continue
+            self.ledger.record_done(post, None, via="init", save=False)
+            self._result(MARKED, post, "not posted (--init)")
+        self.ledger.save()  # once: a site with thousands of posts must not write thousands of times
+        return self.results
+
+    def preview(self):
+        """--dry-run: decide offline what would be sent; touches nothing."""
+        planned = set()
+        for network in dict.fromkeys(p["network"] for p in self.posts):
+            for post in self._pending(network):
+                client = self.clients.get(network)
+                if isinstance(client, str):
+                    self._result(SKIPPED, post, client)
+                elif self._too_old(post):
+                    self._result(SKIPPED, post, self._too_old_reason())
+                elif (
+                    post.get("reply_to")
+                    and post["reply_to"] not in planned
+                    and not self.ledger.is_done(post["reply_to"])
+                ):
+                    self._result(
+                        DEFERRED, post, f"waits for the notice's first post ({post['reply_to']})"
+                    )
+                else:
+                    planned.add(post["key"])
+                    self._result(WOULD_POST, post, "if the page is live")
+        return self.results
+
+    def _too_old_reason(self):
+        return (
+            f"never posted and older than {self.options.max_age_days} days; "
+            "not posted (raise SOCIAL_MAX_AGE_DAYS to post it)"
+        )
+
+    def run(self):
+        for network in dict.fromkeys(p["network"] for p in self.posts):
+            pending = self._pending(network)
+            if pending:
+                self._run_network(network, pending)
+        return self.results
+
+    # -- posting ----------------------------------------------------------
+    def _run_network(self, network, pending):
+        client = self.clients.get(network)
+        if client is None or isinstance(client, str):
+            for post in pending:
+                self._result(SKIPPED, post, client or f"{network} is not configured")
+            return
+        renamed = []
+        for post in pending:
+            old = self._old_key(post)
+            if old:
+                entry = self.ledger.get(old)
+                remote = (
+                    Remote(entry["remote_id"], entry.get("remote_url", ""), entry.get("remote_cid"))
+                    if entry.get("remote_id")
+                    else None
+                )
+                self.ledger.record_done(post, remote, via=f"same link as {old}")
+                self._result(
+                    RECONCILED, post, f"posted before as {old}", entry.get("remote_url", "")
+                )
+                renamed.append(post)
+        pending = [p for p in pending if p not in renamed]
+        if not pending:
+            return
+        try:
+            self._with_retries(client.connect)
+        except (PostError, _Deferral, _Unknown) as exc:
+            for post in pending:
+                status = DEFERRED if isinstance(exc, (_Deferral, RateLimited)) else FAILED
+                self._result(status, post, f"could not log in: {exc}")
+            return
+        for post in pending:
+            if network in self._blocked:
+                self._result(DEFERRED, post, self._blocked[network])
+                continue
+            self._one(client, post)
+
+    def _with_retries(self, call):
+        for attempt in range(1, self.options.retries + 1):
+            try:
+                return call()
+            except RateLimited as exc:
+                wait = exc.wait if exc.wait is not None else self._backoff(attempt)
+                if wait > self.options.max_wait:
+                    raise _Deferral(f"{exc}; retry after {wait:.0f} s") from None
+                if attempt == self.options.retries:
+                    raise
+                self.sleep(wait)
+            except Transient:
+                if attempt == self.options.retries:
+                    raise
+                self.sleep(self._backoff(attempt))
+        raise AssertionError("unreachable")
+
+    def _one(self, client, post):
+        network = post["network"]
+        if self._too_old(post):
+            self._result(SKIPPED, post, self._too_old_reason())
+            return
+        ready, parent, note = self._parent(post)
+        if not ready:
+            self._result(DEFERRED, post, note)
+            return
+        # Without a ledger from earlier runs (first run, or lost) any post may
+        # already be out there: then an unreadable timeline means "wait".
+        in_doubt = self.ledger.state(post["key"]) == INTENT or self._fresh_ledger
+        try:
+            found = self._with_retries(lambda: self._find(client, post))
+        except (PostError, _Deferral) as exc:
+            if in_doubt:
+                self._result(
+                    FAILED,
+                    post,
+                    "may already be on the account (an unanswered attempt, or no ledger "
+                    f"from earlier runs) and the account could not be checked: {exc}",
+                )
+                return
+            found = None  # a post never attempted cannot be on the timeline twice
+        if found is not None:
+            self.ledger.record_done(post, found.remote, via="reconciled")
+            self._result(RECONCILED, post, "found on the account; not sent again", found.remote.url)
+            return
+        if self.live_check is not None:
+            reason = self.live_check(post)
+            if reason:
+                self._result(DEFERRED, post, reason)
+                return
+        try:
+            client.check(post)
+        except Permanent as exc:
+            self.ledger.record_failed(post, str(exc))
+            self._result(FAILED, post, str(exc))
+            return
+        self.ledger.record_intent(post)
+        try:
+            outcome = self._send(client, post, parent)
+        except Permanent as exc:
+            self.ledger.record_failed(post, str(exc), arrived_unknown=exc.uncertain)
+            self._result(FAILED, post, str(exc))
+            if isinstance(exc, AuthFailed):
+                self._blocked[network] = f"not attempted after: {exc}"
+            return
+        except _Deferral as exc:
+            self.ledger.record_failed(post, str(exc))
+            self._result(DEFERRED, post, str(exc))
+            self._blocked[network] = f"rate limited: {exc}"
+            return
+        except _Unknown as exc:
+            self.ledger.record_failed(post, str(exc), arrived_unknown=True)
+            self._result(
+                FAILED, post, f"{exc}; the next run checks the account before sending again"
+            )
+            return
+        if outcome.via == POSTED and self.after_send is not None:
+            self.after_send(post, outcome.remote)
+        self.ledger.record_done(post, outcome.remote, via=outcome.via)
+        detail = (
+            "sent" if outcome.via == POSTED else "arrived despite an error; found on the account"
+        )
+        if note:
+            detail += f"; {note}"
+        for extra in outcome.notes:
+            detail += f"; {extra}"
+        self._result(
+            POSTED if outcome.via == POSTED else RECONCILED, post, detail, outcome.remote.url
+        )
+
+    def _send(self, client, post, parent):
+        """Send with retries. After a timeout or 5xx the post may have been
+        stored; before sending again, look for it on the account."""
+        uncertain = False
+        last = None
+        for attempt in range(1, self.options.retries + 1):
+            try:
+                if uncertain:
+                    found = self._find(client, post, refresh=True)
+                    if found is not None:
+                        return _Outcome(found.remote, "reconciled")
+                    uncertain = False
+                remote, notes = client.send(post, parent, self.options.output_path)
+                return _Outcome(remote, POSTED, notes)
+            except RateLimited as exc:
+                wait = exc.wait if exc.wait is not None else self._backoff(attempt)
+                if wait > self.options.max_wait:
+                    # After an unanswered attempt the post may be there: stay "in doubt".
+                    kind = _Unknown if uncertain else _Deferral
+                    raise kind(f"{exc}; retry after {wait:.0f} s") from None
+                last = exc
+                if attempt < self.options.retries:
+                    self.sleep(wait)
+            except Permanent as exc:
+                exc.uncertain = uncertain
+                raise
+            except Transient as exc:
+                uncertain = True
+                last = exc
+                if attempt < self.options.retries:
+                    self.sleep(self._backoff(attempt))
+        if uncertain:
+            raise _Unknown(f"gave up after {self.options.retries} attempts: {last}")
+        raise _Deferral(f"gave up after {self.options.retries} attempts: {last}")
