@@ -6,6 +6,7 @@ plugin writes (FAQ, status, topic pages). Pages that ask not to be indexed
 out. lastmod comes from the documents' Modified/Date where a page is one.
 """
 
+import json
 import os
 import re
 from xml.sax.saxutils import escape
@@ -35,17 +36,44 @@ def _lastmod_by_url(context):
     return dates
 
 
-def _indexable_pages(output_path):
+def _load_seen(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
+def _indexable_pages(output_path, cache_file):
+    """Pages without noindex. Whether a page says noindex is remembered by its
+    inode, size and mtime: an unchanged page (hard-linked from the previous
+    build) is not read again."""
+    seen = _load_seen(cache_file) if cache_file else {}
+    now_seen = {}
     for folder, dirs, files in os.walk(output_path):
         dirs.sort()
         for name in sorted(files):
             if not name.endswith(".html") or name == "404.html":
                 continue
             full = os.path.join(folder, name)
-            with open(full, "rb") as handle:
-                if NOINDEX.search(handle.read(HEAD_BYTES)):
-                    continue
-            yield os.path.relpath(full, output_path)
+            rel = os.path.relpath(full, output_path)
+            stat = os.stat(full)
+            stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+            known = seen.get(rel)
+            if known and known[:3] == stamp:
+                noindex = known[3]
+            else:
+                with open(full, "rb") as handle:
+                    noindex = bool(NOINDEX.search(handle.read(HEAD_BYTES)))
+            now_seen[rel] = stamp + [noindex]
+            if not noindex:
+                yield rel
+    if cache_file:
+        os.makedirs(os.path.dirname(cache_file), exist_ok=True)
+        temporary = cache_file + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(now_seen, handle)
+        os.replace(temporary, cache_file)
 
 
 _last_context = {}
@@ -64,7 +92,8 @@ def write_robots_and_sitemap(pelican):
     context = _last_context
     lastmod = _lastmod_by_url(context)
     entries = []
-    for rel in _indexable_pages(output):
+    cache = os.path.join(settings["CACHE_PATH"], "seo", "pages.json") if settings.get("CACHE_PATH") else None
+    for rel in _indexable_pages(output, cache):
         url = _page_url(rel)
         line = f"  <url><loc>{escape(base + '/' + url)}</loc>"
         if url in lastmod:

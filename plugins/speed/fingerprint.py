@@ -27,6 +27,7 @@ from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
 ALWAYS = "always-render"
+_MISSING = object()
 # Attributes of content objects that are not data of the document itself.
 SKIPPED_ATTRIBUTES = {"_context", "settings", "_summary", "_content", "metadata"}
 INTRASITE = re.compile(r"""\{(?:filename|static|attach)\}([^"'#?\s>]*)""")
@@ -139,11 +140,12 @@ class Digester:
             for target in INTRASITE.findall(content._content or ""):
                 linked = generated.get(target.lstrip("/")) or self._context.get("static_content", {}).get(target.lstrip("/"))
                 links.append(f"{target}→{getattr(linked, 'url', None)}")
-            metadata = {k: v for k, v in content.metadata.items()}
+            # url and save_as are functions of the settings (global fingerprint),
+            # the metadata and the slug; hashing those is cheaper than asking Pelican.
             self._memo[key] = _h(
-                "c", type(content).__name__, content.get_relative_source_path(),
-                content._content or "", getattr(content, "url", ""), getattr(content, "save_as", ""),
-                getattr(content, "status", ""), self._flat(metadata), *links,
+                "c", type(content).__name__, getattr(content, "relative_source_path", ""),
+                content._content or "", getattr(content, "slug", ""), getattr(content, "status", ""),
+                getattr(content, "lang", ""), self._flat(content.metadata), *links,
             )
             self._keep.append(content)
         return self._memo[key]
@@ -164,12 +166,17 @@ class Digester:
         return _h("x", type(value).__qualname__, repr(value))
 
     def content(self, content):
-        """Own data plus whatever plugins attached, with attached documents by reference."""
+        """Own data plus whatever plugins attached, with attached documents by reference.
+
+        An attribute that is the very object of the metadata entry of the same
+        name (title, date, tags …) is already in the reference digest.
+        """
         parts = [self.reference(content)]
-        for name in sorted(vars(content)):
-            if name in SKIPPED_ATTRIBUTES:
+        metadata = content.metadata
+        for name, value in sorted(vars(content).items()):
+            if name in SKIPPED_ATTRIBUTES or metadata.get(name, _MISSING) is value:
                 continue
-            parts.append(f"{name}={self._attached(getattr(content, name))}")
+            parts.append(f"{name}={self._attached(value)}")
         return _h(*parts)
 
     def _attached(self, value):

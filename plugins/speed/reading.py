@@ -19,6 +19,8 @@ import pickle
 import time
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.urlwrappers import URLWrapper
+from pelican.utils import slugify
 
 from . import store
 from .settings import global_fingerprint
@@ -83,7 +85,32 @@ def _parse(readers, path):
     # Pelican drops "discard" markers (e.g. an empty Tags: line) after reading;
     # cached data must look exactly like what Pelican would keep.
     metadata = {k: v for k, v in metadata.items() if type(v) is not object}
+    root.addHandler(collector)
+    try:
+        _precompute_slugs(metadata, reader.settings)
+    finally:
+        root.removeHandler(collector)
     return content, metadata, collector.records
+
+
+def _precompute_slugs(metadata, settings):
+    """Slugs are 50 regex substitutions each; compute them once, keep them cached.
+
+    Tags, categories and authors cache their slug on first use, so touching it
+    here stores it with the cached result. The document's own slug is what
+    Pelican's Content would compute from the title (same function, settings);
+    skipped when typogrify would change the title before Pelican slugifies it.
+    """
+    for value in metadata.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, URLWrapper):
+                item.slug  # noqa: B018 - fills item._slug
+    if ("slug" not in metadata and "title" in metadata and settings["SLUGIFY_SOURCE"] == "title"
+            and not settings.get("TYPOGRIFY")):
+        metadata["slug"] = slugify(
+            metadata["title"], regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
 
 
 def _parse_forked(readers, paths, workers, settings):

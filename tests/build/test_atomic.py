@@ -67,7 +67,7 @@ def test_killed_build_keeps_old_output_and_next_build_cleans_up(tmp_path):
 
     result, output = build_fixture_site(tmp_path, {"artikel/b.md": ARTICLE.format(n=2)})
     assert result.ok, result.report()
-    assert not os.path.exists(staging), "leftover of the killed build was not removed"
+    assert not os.path.exists(staging), "leftover of the killed build was not moved away"
     assert (output / "artikel" / "beitrag-2" / "index.html").exists()
 
 
@@ -89,3 +89,16 @@ def test_a_plugin_of_an_earlier_build_does_not_act_on_the_next(tmp_path):
     assert result.ok and (output / "sitemap.xml").exists()
     result, output = build_fixture_site(tmp_path / "two", files, {"PLUGINS": ["german", "editorial"]})
     assert result.ok and not (output / "sitemap.xml").exists()
+
+
+def test_old_trees_do_not_pile_up(tmp_path):
+    import time
+
+    files = {"artikel/a.md": ARTICLE.format(n=1)}
+    for _ in range(3):
+        result, output = build_fixture_site(tmp_path, files)
+        assert result.ok
+    deadline = time.monotonic() + 20
+    while [p for p in tmp_path.glob("output.*")] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(tmp_path.glob("output.*")) == [], "previous trees were not deleted"
