@@ -29,8 +29,9 @@ DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # never used by the theme: dates go through Ba
 
 PLUGIN_PATHS = ["plugins"]
 # Order matters: content plugins first, then speed (renders the queued pages
-# when all generators are done), then the output-side plugins (sitemap).
-PLUGINS = ["german", "editorial", "outages", "social", "neighbours", "feeds", "speed", "seo"]
+# when all generators are done), then the output-side plugins: the sitemap,
+# and the search index last, over the finished pages.
+PLUGINS = ["german", "editorial", "outages", "faq", "social", "neighbours", "feeds", "speed", "seo", "search"]
 
 ARTICLE_PATHS = ["artikel"]
 PAGE_PATHS = ["seiten"]
@@ -110,6 +111,9 @@ FOOTER_PAGES = ["impressum", "datenschutz", "kontakt"]
 # Outage notices: the region named in CAP alerts when no component names one.
 OUTAGES_AREA = "Schleswig-Holstein und Hamburg"
 
+# Pelican's own content cache stays off: the speed plugin caches parsed
+# content by hash (and replays its warnings) under CACHE_PATH.
+CACHE_PATH = ".cache"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 

@@ -151,6 +151,20 @@ def new_post(c, title, category="Kundendialog", tags="", author=""):
     print(f"Created {path}")
 
 
+@task(help={"question": "the question, e.g. \"Wie ändere ich meine Bankverbindung?\"",
+            "category": "FAQ category (e.g. Rechnung, Störung, Vertrag, Konto)",
+            "tags": "comma-separated tags", "related": "comma-separated slugs of articles or questions"})
+def new_faq(c, question, category="", tags="", related=""):
+    """Create content/faq/<slug>.md with the metadata filled in, Modified now (Europe/Berlin)."""
+    from faq.scaffold import ScaffoldError, new_faq as scaffold
+
+    try:
+        path = scaffold(question, category, tags=tags, related=related)
+    except ScaffoldError as exc:
+        raise Exit(str(exc), code=2) from None
+    print(f"Created {path}")
+
+
 def _require_env(name, example):
     value = os.environ.get(name, "").strip()
     if not value:
