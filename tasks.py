@@ -26,10 +26,11 @@ HOST, PORT = "127.0.0.1", 8000
 WATCHED = ["content", "theme", "plugins", DEV_SETTINGS]
 
 
-def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, exit_on_error=True):
+def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, exit_on_error=True,
+           force=False):
     overrides = {} if search else {"SEARCH_INDEX": False}
     try:
-        result = site_build.build(settings_file, overrides, strict=strict)
+        result = site_build.build(settings_file, overrides, strict=strict, force=force)
     except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
         raise Exit(str(exc), code=2) from None
     if not quiet or not result.ok:
@@ -39,10 +40,11 @@ def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, e
     return result
 
 
-@task(help={"no-search": "skip the search index (faster; the previous index stays)"})
-def build(c, no_search=False):
+@task(help={"no-search": "skip the search index (faster; the previous index stays)",
+            "force": "build even when nothing changed since the last build"})
+def build(c, no_search=False, force=False):
     """Build the site with the development settings into output/."""
-    _build(search=not no_search)
+    _build(search=not no_search, force=force)
 
 
 @task

@@ -18,7 +18,7 @@ from pelican import Pelican
 from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 
-from . import staging
+from . import staging, uptodate
 from .problems import Problem, ProblemCollector, reset_pelican_log_filter
 
 
@@ -28,6 +28,7 @@ class BuildResult:
     output: str
     problems: list = field(default_factory=list)
     seconds: float = 0.0
+    skipped: bool = False
 
     @property
     def errors(self):
@@ -39,7 +40,9 @@ class BuildResult:
 
     def report(self):
         lines = [str(p) for p in self.problems]
-        if self.ok:
+        if self.ok and self.skipped:
+            lines.append(f"Nothing changed since the last build ({self.seconds:.1f} s): {self.output} is up to date")
+        elif self.ok:
             lines.append(f"Build finished in {self.seconds:.1f} s: {self.output}")
         else:
             lines.append(
@@ -68,11 +71,20 @@ def load_settings(settings_file="pelicanconf.py", overrides=None):
     return read_settings(settings_file, override=dict(overrides or {}))
 
 
-def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None):
-    """Build the site atomically. `strict` makes every warning fatal (invoke check)."""
+def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None, force=False):
+    """Build the site atomically. `strict` makes every warning fatal (invoke check);
+    `force` builds even when nothing changed since the last good build."""
     started = time.perf_counter()
     settings = settings or load_settings(settings_file, overrides)
     output = os.path.abspath(settings["OUTPUT_PATH"])
+    inputs = uptodate.input_fingerprint(settings)
+    stamp = uptodate.load(settings)
+    if not force and uptodate.still_valid(stamp, inputs, output, settings):
+        problems = [Problem(level, message) for level, message in stamp.get("problems", [])]
+        failed = any(p.level == "error" for p in problems) or (
+            strict and any(p.level == "warning" for p in problems))
+        return BuildResult(ok=not failed, output=output, problems=problems,
+                           seconds=time.perf_counter() - started, skipped=True)
     stage = staging.prepare(output)
     settings["OUTPUT_PATH"] = stage
     # Plugins that reuse work of the previous build (e.g. the search index)
@@ -102,6 +114,8 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
         staging.discard(stage)
     else:
         staging.swap_in(stage, output)
+        uptodate.save(settings, inputs, output, settings.get("BUILD_VALID_UNTIL"),
+                      [[p.level, p.message] for p in collector.problems])
     return BuildResult(
         ok=not failed,
         output=output,

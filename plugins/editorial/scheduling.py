@@ -15,3 +15,8 @@ def hold_back_future_articles(generator, metadata):
     if to_berlin(date) > site_now(generator.settings):
         metadata["status"] = "draft"
         metadata["scheduled"] = True
+        # This build's output changes when the article is due (plugins/build/uptodate.py).
+        settings = generator.settings
+        current = settings.get("BUILD_VALID_UNTIL")
+        if current is None or to_berlin(date) < to_berlin(current):
+            settings["BUILD_VALID_UNTIL"] = to_berlin(date)

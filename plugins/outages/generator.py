@@ -28,7 +28,7 @@ from .components import ComponentRegistry, load_components
 from .feeds import build_feeds, feed_paths
 from .model import Notice, utc
 from .problems import OutageInputError, Problem, display_path, log_problems
-from .state import compute_state
+from .state import compute_state, valid_until
 from .statuspage import StatusApi
 
 
@@ -108,6 +108,11 @@ class OutagesGenerator(Generator):
         self.notices = notices
         self.state = compute_state(notices, self.registry, now, record_start)
         self.banner = build_banner(self.state)
+        # Tell the build runner until when this output holds (plugins/build/uptodate.py).
+        until = valid_until(notices, now, settings["OUTAGES_BANNER_LEAD_HOURS"])
+        current = settings.get("BUILD_VALID_UNTIL")
+        if current is None or utc(until) < utc(current):
+            settings["BUILD_VALID_UNTIL"] = until
         log_problems(self.problems)
         if self.problems:
             self.notices, self.banner = [], None

@@ -259,3 +259,25 @@ def compute_state(notices, registry, now, since_default=None):
         upcoming_maintenances=upcoming,
         history=ordered_history,
     )
+
+
+def valid_until(notices, now, lead_hours, freshness_minutes=15):
+    """Until when the outage outputs built at `now` stay right (see BUILD_VALID_UNTIL).
+
+    They change at the next Berlin midnight (the 90-day bars), at every time a
+    notice names that lies ahead (a maintenance window opening or closing, the
+    banner's lead time before it, a dated update), and the status page shows
+    the time it was built: it is never treated as fresh for longer than
+    `freshness_minutes` (CI builds every 15 minutes).
+    """
+    local = now.astimezone(BERLIN)
+    midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    candidates = [midnight, now + dt.timedelta(minutes=freshness_minutes)]
+    for notice in notices:
+        times = [getattr(notice, "scheduled_start", None), getattr(notice, "scheduled_end", None),
+                 getattr(notice, "effective_start", None), getattr(notice, "effective_end", None)]
+        times += [u.time for u in getattr(notice, "updates", [])]
+        if getattr(notice, "scheduled_start", None):
+            times.append(notice.scheduled_start - dt.timedelta(hours=lead_hours))
+        candidates += [t for t in times if t is not None and utc(t) > utc(now)]
+    return min(candidates, key=utc)
