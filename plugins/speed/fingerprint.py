@@ -12,6 +12,13 @@ page is the hash of
 
 Anything we cannot see through (an unknown object without attributes, a
 dynamic include) makes the page "always render" instead of guessing.
+
+PAGINATION: a list page depends on the items of its own page, the page
+count and its position, not on the items of the other pages; so editing one
+article re-renders one page of the index, not all of them. The rule for
+templates that follows: list the items of `articles_page.object_list`; a
+template that walks `articles_paginator.object_list` (every item) must use
+`articles` or `dates` instead, which are hashed in full.
 """
 
 import datetime as dt
@@ -110,11 +117,13 @@ class Digester:
         if isinstance(value, URLWrapper):
             return _h("w", type(value).__name__, value.name, value.slug)
         if isinstance(value, Page):
-            return _h("pg", value.number, value.save_as, value.url,
-                      self.value(value.object_list), self.value(value.paginator))
+            # A page of a list shows its own items and where the neighbours are;
+            # not the items of the other pages (see PAGINATION below).
+            return _combine("pg", [value.number, value.save_as, value.url, value.has_next(),
+                                   value.has_previous(), self.value(value.paginator)],
+                            [self.value(value.object_list)])
         if isinstance(value, Paginator):
-            return _h("pn", value.num_pages, value.per_page, value.name, value.url,
-                      self.value(value.object_list))
+            return _h("pn", value.num_pages, value.per_page, value.count, value.name, value.url)
         if isinstance(value, dict):
             items = sorted(value.items(), key=lambda i: repr(i[0]))
             return _combine("d", [repr(k) for k, _ in items], [self.value(v) for _, v in items])
