@@ -52,6 +52,8 @@ class IncrementalWriter(Writer):
         self._claimed = set()
         self._claimed_override = set()
         self._snapshots = {}
+        self._kept = []
+        self._common = {}
 
     # ---- bookkeeping -------------------------------------------------
 
@@ -133,6 +135,7 @@ class IncrementalWriter(Writer):
             copy["localsiteurl"] = copy.get("localsiteurl", None)
             entry = (signature, copy, context)
             self._snapshots[id(context)] = entry
+            self._kept.append(entry)  # ids of live objects are unique: keep them alive
         return entry[1]
 
     def _submit_page(self, template, context, name, kwargs, relative_urls, override):
@@ -156,18 +159,32 @@ class IncrementalWriter(Writer):
         if names is None:
             return ALWAYS
         digester = self._digester(shared)
+        own = tuple(sorted(n for n in names if n in page))
+        # The names that come from the shared context are hashed once for all
+        # pages of a template rendered from the same context.
+        key = (id(shared), id(template), own)
+        common = self._common.get(key)
+        if common is None:
+            parts = []
+            for name in sorted(names):
+                if name in page:
+                    continue
+                value = digester.value(shared[name]) if name in shared else "<undefined>"
+                if value == ALWAYS:
+                    parts = None
+                    break
+                parts.append(f"{name}={value}")
+            common = ALWAYS if parts is None else _h(self.global_fingerprint, template_hash, *parts)
+            self._common[key] = common
+        if common == ALWAYS:
+            return ALWAYS
         parts = []
-        for name in sorted(names):
-            if name in page:
-                value = digester.value(page[name])
-            elif name in shared:
-                value = digester.value(shared[name])
-            else:
-                value = "<undefined>"
+        for name in own:
+            value = digester.value(page[name])
             if value == ALWAYS:
                 return ALWAYS
             parts.append(f"{name}={value}")
-        return _h(self.global_fingerprint, template_hash, page["output_file"], *parts)
+        return _h(common, page["output_file"], *parts)
 
     # ---- feeds -------------------------------------------------------
 
