@@ -31,7 +31,10 @@ PLUGIN_PATHS = ["plugins"]
 # Order matters: content plugins first, then speed (renders the queued pages
 # when all generators are done), then the output-side plugins: the sitemap,
 # and the search index last, over the finished pages.
-PLUGINS = ["german", "editorial", "outages", "faq", "social", "neighbours", "feeds", "speed", "seo", "search"]
+PLUGINS = [
+    "german", "editorial", "topics", "outages", "faq", "social", "neighbours", "feeds",
+    "speed", "seo", "search",
+]
 
 ARTICLE_PATHS = ["artikel"]
 PAGE_PATHS = ["seiten"]

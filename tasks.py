@@ -200,6 +200,31 @@ def gh_pages(c, push=False):
     )
 
 
+# ---- Topics (plugin topics) ----------------------------------------------
+
+
+@task(iterable=["file"], help={"file": "a Markdown text to check (repeatable), or list texts after --; "
+                                       "default: every text"})
+def topics_report(c, file=None):
+    """Automatic topics with their evidence, as a table: check a draft before publishing."""
+    from topics import commands as topics
+
+    code = topics.report_command(list(file or []) + shlex.split(c.remainder or ""))
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"split": "heldout (default: the quality gate) or tuning",
+            "details": "list the texts whose topics differ from the gold topics"})
+def topics_eval(c, split="heldout", details=False):
+    """Precision, recall and F1 per topic and the micro-F1; fails below the quality gate."""
+    from topics import commands as topics
+
+    code = topics.eval_command(split=split, show_mistakes=details)
+    if code:
+        raise Exit(code=code)
+
+
 # ---- Social posting (plugin social) -------------------------------------
 
 

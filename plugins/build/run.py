@@ -108,6 +108,7 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
             collector.problems.append(Problem("error", f"the build stopped: {detail}"))
     finally:
         root.removeHandler(collector)
+        reset_signals()  # leave no plugin connected for whatever runs next in this process
 
     failed = bool(collector.errors) or (strict and bool(collector.warnings))
     if failed:

@@ -1,0 +1,366 @@
+"""Pelican integration: tag documents while they are read, before the taxonomy.
+
+- `initialized`: defaults, taxonomy loaded and checked (errors name file and line).
+- `article_generator_init`: once per build run; re-reads themen.yml if it changed
+  (livereload) and puts `topic_taxonomy` into the shared context.
+- `content_object_init`: every Article, FAQ entry and outage Notice (all Content
+  subclasses; Pelican's static Page and Static are skipped) gets its automatic
+  topics merged into `tags` as pelican.urlwrappers.Tag objects. Editor tags stay
+  first and are never removed; `Topics: off` and `Topics-Exclude:` are honoured;
+  `metadata["auto_topics"]` lists the names of the tags added automatically.
+  In big builds (TOPICS_WORKER, worker.py) a text not in the cache is analyzed
+  in a second process meanwhile, and its tags are merged in the next step.
+- `article_generator_pretaxonomy`: every article has its final tags here, before
+  Pelican builds categories, tags and feeds. Articles that came from Pelican's
+  content cache are re-tagged if the taxonomy changed since they were cached.
+- `all_generators_finalized`: related documents, the per-topic lists for topic
+  pages, the report data, and the analysis cache (see finalize.py).
+
+Results live on the content objects themselves (`topics_result`), so they
+survive Pelican's content cache and work when documents are read elsewhere.
+"""
+
+import logging
+import multiprocessing
+import os
+
+from pelican.contents import Content, Page, Static
+from pelican.urlwrappers import Tag
+
+from . import cache
+from . import settings as topic_settings
+from . import taxonomy as taxonomy_module
+from .engine import Engine
+
+logger = logging.getLogger(__name__)
+
+# Pelican's own static pages are not tagged; every other Content subclass is.
+SKIP_TYPES = (Page, Static)
+MAX_STATES = 4
+
+
+def display_path(path, settings):
+    if not path:
+        return "?"
+    return taxonomy_module.display_path(path, settings)
+
+
+class _Where:
+    """The document's path for an error message, worked out only when one is logged."""
+
+    def __init__(self, doc, settings):
+        self.doc, self.settings = doc, settings
+
+    def __str__(self):
+        return display_path(getattr(self.doc, "source_path", None), self.settings)
+
+    def __hash__(self):
+        return hash(getattr(self.doc, "source_path", None))
+
+    def __eq__(self, other):
+        return str(self) == str(other)
+
+
+class State:
+    """Taxonomy, engine and shared Tag objects for one Pelican settings object."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.taxonomy = None
+        self.engine = None
+        self.problems = []
+        self.text_hash = None
+        self.tags = {}
+        self.reported = set()
+        self.report = None
+        self.waiting = []
+        self.pipeline = None
+        self.use_worker = False
+        topic_settings.apply_defaults(settings)
+        self.path = os.path.join(settings["PATH"], settings["TOPICS_TAXONOMY"])
+        self.display = display_path(self.path, settings)
+        self.load()
+
+    # -- taxonomy ----------------------------------------------------------
+
+    def _read(self):
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    def load(self):
+        """(Re)load the taxonomy; on errors tagging stays off (begin_run logs them)."""
+        raw = self._read()
+        self.text_hash = hash(raw)
+        self.tags = {}
+        if raw is None:
+            # A site without a taxonomy simply has no automatic topics (like a
+            # site without components has no outages); a broken one is an error.
+            self.taxonomy = self.engine = None
+            self.problems = []
+            logger.info("%s: not there; automatic topics are off", self.display)
+            return
+        try:
+            taxonomy = taxonomy_module.load(self.path, self.display)
+        except taxonomy_module.TaxonomyError as exc:
+            self.taxonomy = self.engine = None
+            self.problems = exc.problems
+            return
+        self.problems = []
+        self.taxonomy = taxonomy
+        settings = self.settings
+        self.engine = Engine(taxonomy, settings.get("TOPICS_PLACE_WEIGHTS") or {},
+                             settings.get("TOPICS_MAX_AUTO", 5))
+        if settings.get("TOPICS_CACHE"):
+            self.engine.memory.update(cache.load(cache.cache_dir(settings), self.engine.fingerprint))
+            self.engine.loaded_keys = set(self.engine.memory)
+
+    def begin_run(self):
+        """Start of a build run: pick up an edited taxonomy, forget last run's notes."""
+        if hash(self._read()) != self.text_hash:
+            self.load()
+        for where, field, expected in self.problems:
+            logger.error("%s: %s: %s", where, field, expected)
+        self.reported = set()
+        self.report = None
+        self.close_worker()
+        self.waiting = []
+        if self.engine is not None:
+            self.engine.used = set()
+        self.use_worker = self.engine is not None and worker_wanted(self.settings)
+
+    # -- tags --------------------------------------------------------------
+
+    def tag_for(self, slug):
+        tag = self.tags.get(slug)
+        if tag is None:
+            topic = self.taxonomy.by_slug()[slug]
+            tag = Tag(topic.label, self.settings)
+            tag.slug = topic.slug
+            self.tags[slug] = tag
+        return tag
+
+    def canonical(self, tag):
+        """An editor tag written like a topic's label gets the topic's slug."""
+        if self.taxonomy is None or not isinstance(tag, Tag):
+            return tag
+        topic = self.taxonomy.find(str(tag))
+        if topic is not None and tag.slug != topic.slug and str(tag).casefold() == topic.label.casefold():
+            tag.slug = topic.slug
+        return tag
+
+    # -- editor controls ---------------------------------------------------
+
+    def _error(self, source, field, expected):
+        source = str(source)
+        if (source, field, expected) not in self.reported:
+            self.reported.add((source, field, expected))
+            logger.error("%s: %s: %s", source, field, expected)
+
+    def automatic_on(self, value, source):
+        if value is None:
+            return True
+        text = str(value).strip().casefold()
+        if text in topic_settings.OFF_VALUES:
+            return False
+        if text not in topic_settings.ON_VALUES:
+            self._error(source, "Topics", f"'{value}' is not understood; expected 'off' to turn "
+                        "automatic topics off for this text (or 'on')")
+        return True
+
+    def excluded(self, value, source):
+        if not value:
+            return set()
+        names = value if isinstance(value, (list, tuple)) else str(value).split(",")
+        slugs = set()
+        for name in (str(n).strip() for n in names):
+            if not name:
+                continue
+            topic = self.taxonomy.find(name)
+            if topic is None:
+                labels = ", ".join(t.label for t in self.taxonomy.topics)
+                self._error(source, "Topics-Exclude", f"'{name}' is not a topic in {self.display}; "
+                            f"expected one of {labels}")
+            else:
+                slugs.add(topic.slug)
+        return slugs
+
+    # -- documents ---------------------------------------------------------
+
+    def apply(self, doc, defer=False):
+        """Merge automatic topics into doc.tags; record why on the document.
+
+        With `defer`, a text that is not in the cache may go to the analysis
+        worker (worker.py); the document then waits in `self.waiting` until
+        `finish_waiting()` merges its tags (before Pelican's taxonomy).
+        """
+        meta = doc.metadata
+        source = _Where(doc, self.settings)
+        editor_tags = doc.__dict__.get("topics_editor_tags")
+        if editor_tags is None:
+            editor_tags = [self.canonical(t) for t in (getattr(doc, "tags", None) or [])]
+        doc.topics_editor_tags = list(editor_tags)
+        on = self.automatic_on(meta.get("topics"), source)
+        exclude = self.excluded(meta.get("topics-exclude"), source)
+        key = None
+        if on:
+            title = str(getattr(doc, "title", None) or meta.get("title") or meta.get("question") or "")
+            summary = str(meta.get("summary") or "")
+            content = getattr(doc, "_content", "") or ""
+            key = self.engine.key(title, summary, content)
+            self.engine.used.add(key)
+            if key not in self.engine.memory:
+                pipeline = self.pipeline_for_misses() if defer else None
+                if pipeline is not None:
+                    pipeline.submit(key, title, summary, content)
+                    self.waiting.append((doc, key, on, exclude))
+                    self._merge(doc, editor_tags, [], None, on, exclude, [], None)
+                    return
+                self.engine.analyze(title, summary, content)
+        self._finish(doc, key, on, exclude)
+
+    def _finish(self, doc, key, on, exclude):
+        editor_tags = doc.topics_editor_tags
+        analysis = self.engine.memory.get(key) if key else None
+        assigned, candidates = [], []
+        if analysis is not None:
+            present = {t.slug for t in editor_tags if isinstance(t, Tag)}
+            assigned, candidates = self.engine.decide(analysis, exclude, present)
+        self._merge(doc, editor_tags, assigned, key, on, exclude, candidates, analysis)
+
+    def _merge(self, doc, editor_tags, assigned, key, on, exclude, candidates, analysis):
+        auto = [self.tag_for(slug) for slug in assigned]
+        doc.tags = list(editor_tags) + auto
+        doc.metadata["tags"] = doc.tags
+        doc.metadata["auto_topics"] = [tag.name for tag in auto]
+        doc.topics_result = {
+            "engine": self.engine.fingerprint if analysis is not None or not on else None,
+            "key": key,
+            "on": on,
+            "exclude": sorted(exclude),
+            "auto": assigned,
+            "candidates": candidates,
+            "analysis": analysis,
+        }
+
+    def finish_waiting(self):
+        """Merge the tags of documents whose text went to the worker."""
+        if self.pipeline is not None:
+            self.pipeline.wait()
+        waiting, self.waiting = self.waiting, []
+        for doc, key, on, exclude in waiting:
+            self._finish(doc, key, on, exclude)
+
+    def pipeline_for_misses(self):
+        """The analysis worker, started on the first cache miss of a big build."""
+        if not self.use_worker:
+            return None
+        if self.pipeline is None:
+            from .worker import Pipeline
+
+            # One worker per spare core: the build process itself keeps reading Markdown.
+            workers = self.settings.get("TOPICS_WORKERS") or max(1, min((os.cpu_count() or 1) - 1, 3))
+            self.pipeline = Pipeline(self.engine, workers)
+            if not self.pipeline.alive:
+                self.use_worker = False
+                self.pipeline = None
+        return self.pipeline
+
+    def close_worker(self):
+        if self.pipeline is not None:
+            self.pipeline.close()
+            self.pipeline = None
+
+    def ensure_current(self, doc):
+        result = doc.__dict__.get("topics_result")
+        if result is None or result.get("engine") != self.engine.fingerprint:
+            self.apply(doc)
+        elif result.get("key"):
+            self.engine.used.add(result["key"])
+
+
+_states = []
+
+
+def get_state(settings):
+    for state in _states:
+        if state.settings is settings:
+            return state
+    state = State(settings)
+    _states.insert(0, state)
+    del _states[MAX_STATES:]
+    return state
+
+
+def taggable(instance):
+    return isinstance(instance, Content) and type(instance) not in SKIP_TYPES
+
+
+def enabled(settings):
+    """Is this plugin in the build's PLUGINS? Pelican's signals are global: once
+    registered in a process, our handlers also see later builds without us."""
+    for plugin in (settings or {}).get("PLUGINS") or ():
+        name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
+        if name.rsplit(".", 1)[-1] == "topics":
+            return True
+    return False
+
+
+# -- signal handlers ---------------------------------------------------------
+
+
+def on_initialized(pelican):
+    if enabled(pelican.settings):
+        get_state(pelican.settings)
+
+
+def on_article_generator_init(generator):
+    if not enabled(generator.settings):
+        return
+    state = get_state(generator.settings)
+    state.begin_run()
+    generator.context["topic_taxonomy"] = (
+        {t.slug: t.as_context() for t in state.taxonomy.topics} if state.taxonomy else {}
+    )
+
+
+def on_content_object_init(instance):
+    if not taggable(instance) or not enabled(instance.settings):
+        return
+    state = get_state(instance.settings)
+    if state.engine is not None:
+        state.apply(instance, defer=True)
+
+
+def on_article_generator_pretaxonomy(generator):
+    if not enabled(generator.settings):
+        return
+    state = get_state(generator.settings)
+    if state.engine is None:
+        return
+    state.finish_waiting()
+    for group in ("articles", "translations", "hidden_articles", "drafts"):
+        for doc in getattr(generator, group, None) or []:
+            state.ensure_current(doc)
+
+
+def worker_wanted(settings):
+    """A second process pays off for big builds on a machine with a spare core."""
+    setting = settings.get("TOPICS_WORKER", "auto")
+    if setting is False or setting in ("off", "no", "false"):
+        return False
+    if multiprocessing.parent_process() is not None:
+        return False  # we are inside another plugin's worker process
+    if setting == "auto" and (os.cpu_count() or 1) < 2:
+        return False
+    minimum = settings.get("TOPICS_WORKER_MIN_DOCS", 400)
+    if not minimum:
+        return True
+    count = 0
+    for _root, _dirs, names in os.walk(settings["PATH"]):
+        count += sum(1 for n in names if n.endswith((".md", ".markdown", ".rst", ".html")))
+        if count >= minimum:
+            return True
+    return False

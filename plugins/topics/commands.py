@@ -1,0 +1,114 @@
+"""Logic behind `invoke topics-report [FILE…]` and `invoke topics-eval`.
+
+The invoke tasks only parse arguments and print; everything testable is here.
+"""
+
+import os
+import sys
+from types import SimpleNamespace
+
+from . import evaluate, report
+from . import taxonomy as taxonomy_module
+from .assign import State, display_path
+from .finalize import KINDS
+
+DEFAULT_DATA = os.path.join("tests", "data", "topics")
+
+
+def _site(settings_file):
+    """Settings and readers exactly as a build has them (plugins registered)."""
+    from pelican import Pelican
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    settings = read_settings(settings_file)
+    Pelican(settings)  # registers the plugins: the editorial reader, our defaults
+    return settings, Readers(settings)
+
+
+def _content_files(settings):
+    """Every Markdown text a build would tag: all of PATH except pages and static files."""
+    base = settings["PATH"]
+    skip = [os.path.join(base, p.strip("/")) for p in
+            list(settings.get("PAGE_PATHS") or []) + list(settings.get("STATIC_PATHS") or [])]
+    found = []
+    for root, dirs, names in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and os.path.join(root, d) not in skip)
+        found += [os.path.join(root, n) for n in sorted(names) if n.endswith((".md", ".markdown"))]
+    return found
+
+
+def _kind_of_path(path, settings):
+    """Article, FAQ entry or notice, from the folder the file is in."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(settings["PATH"])).replace(os.sep, "/")
+    first = rel.split("/", 1)[0]
+    if first in settings.get("FAQ_PATHS", ["faq"]):
+        return KINDS["FaqEntry"]
+    if first in settings.get("OUTAGE_PATHS", ["stoerungen"]):
+        return KINDS["Notice"]
+    return KINDS["Article"]
+
+
+def report_entries(files=(), settings_file="pelicanconf.py", errors=None):
+    """Report entries for the given Markdown files (all texts when none)."""
+    errors = [] if errors is None else errors
+    settings, readers = _site(settings_file)
+    state = State(settings)
+    if state.engine is None:
+        errors += [f"{w}: {f}: {e}" for w, f, e in state.problems]
+        return []
+    state.begin_run()
+    files = list(files) or _content_files(settings)
+    entries = []
+    for path in files:
+        where = display_path(path, settings)
+        extension = os.path.splitext(path)[1].lstrip(".")
+        reader = readers.readers.get(extension)
+        if reader is None or not os.path.isfile(path):
+            errors.append(f"{where}: file: not found or not Markdown; expected a .md file")
+            continue
+        try:
+            content, metadata = reader.read(path)
+        except Exception as exc:  # noqa: BLE001 - editors get the reader's message, no traceback
+            errors.append(str(exc) if getattr(exc, "editor_error", False)
+                          else f"{where}: file: cannot be read ({exc})")
+            continue
+        doc = SimpleNamespace(metadata=dict(metadata), tags=list(metadata.get("tags") or []),
+                              title=metadata.get("title") or metadata.get("question") or "",
+                              _content=content, source_path=path)
+        state.apply(doc)
+        kind, label = _kind_of_path(path, settings)
+        entries.append(report.document_entry(
+            state.taxonomy, source=where, url=None, title=str(doc.title), kind=kind,
+            kind_label=label, status=str(metadata.get("status", "published")),
+            editor_tags=doc.topics_editor_tags, result=doc.topics_result,
+        ))
+    return entries
+
+
+def report_command(files=(), settings_file="pelicanconf.py", out=None):
+    """`invoke topics-report`: print the table; exit status 1 when something was wrong."""
+    out = out or sys.stdout
+    errors = []
+    entries = report_entries(files, settings_file, errors)
+    if entries:
+        out.write(report.format_table(entries))
+    for line in errors:
+        sys.stderr.write(line + "\n")
+    return 1 if errors else 0
+
+
+def eval_command(data_dir=DEFAULT_DATA, split="heldout", taxonomy_path=os.path.join("content", "themen.yml"),
+                 show_mistakes=False, out=None):
+    """`invoke topics-eval`: print P/R/F1 per topic and micro-F1; 1 when the gate fails."""
+    out = out or sys.stdout
+    try:
+        taxonomy = taxonomy_module.load(taxonomy_path)
+        samples = evaluate.load_split(os.path.join(data_dir, split), taxonomy)
+    except (taxonomy_module.TaxonomyError, evaluate.SampleError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    result = evaluate.evaluate(taxonomy, samples, split)
+    out.write(evaluate.format_result(result, show_mistakes=show_mistakes) + "\n")
+    return 1 if result.gate_failures() else 0

@@ -1,0 +1,155 @@
+"""After every generator has read its documents, before anything is written.
+
+Sets, for the templates:
+- `related_documents` on every published article, FAQ entry and notice (at most
+  TOPICS_RELATED_MAX, best first), and `topic_document_kind` (German label:
+  "Artikel", "Häufige Frage", "Störungsmeldung" or "Wartungsarbeiten");
+- context `topic_documents`: tag slug → FAQ entries and notices (content
+  objects, newest first) with that topic, for the topic pages (Pelican's tag
+  pages only list articles);
+- context `topic_pages`: slugs that have a page /themen/<slug>/ (Pelican writes
+  tag pages only for tags of articles; link other tags only when listed here);
+- context `topics_report_url`: the /themen/bericht/ page when it is built.
+Then the report data (report.py) and the analysis cache are written.
+"""
+
+import datetime as dt
+import logging
+
+from pelican.generators import ArticlesGenerator
+
+from . import cache, related, report
+from .assign import enabled, get_state
+from .settings import report_page_enabled
+
+logger = logging.getLogger(__name__)
+
+KINDS = {
+    "Article": ("article", "Artikel"),
+    "FaqEntry": ("faq", "Häufige Frage"),
+    "Notice": ("notice", "Störungsmeldung"),
+}
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def kind_of(doc):
+    """("faq", "Häufige Frage") etc.; maintenance notices read "Wartungsarbeiten"."""
+    name = type(doc).__name__
+    kind, label = KINDS.get(name, (name.lower(), "Beitrag"))
+    if kind == "notice" and getattr(doc, "kind", None) == "maintenance":
+        label = "Wartungsarbeiten"
+    return kind, label
+
+
+def _timestamp(doc):
+    for attr in ("date", "modified"):
+        value = getattr(doc, attr, None)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=dt.timezone.utc)
+            return value.timestamp()
+    return EPOCH.timestamp() - 1
+
+
+def rank(docs):
+    """Newest first, then by URL: the order of lists and tie-breaks everywhere."""
+    return sorted(docs, key=lambda d: (-_timestamp(d), str(getattr(d, "url", "")),
+                                       str(getattr(d, "source_path", ""))))
+
+
+def topic_weights(doc, thresholds):
+    """{slug: 1 or 2}: editor tags and clear automatic topics weigh 2."""
+    result = doc.__dict__.get("topics_result") or {}
+    analysis = (result.get("analysis") or {}).get("topics", {})
+    auto = set(result.get("auto") or [])
+    weights = {}
+    for tag in getattr(doc, "tags", None) or []:
+        slug = getattr(tag, "slug", None) or str(tag)
+        if slug in auto:
+            score = analysis.get(slug, {}).get("score", 0)
+            weights[slug] = 2 if score >= 2 * thresholds.get(slug, float("inf")) else 1
+        else:
+            weights[slug] = 2
+    return weights
+
+
+def _unique(docs):
+    seen, out = set(), []
+    for doc in docs:
+        if id(doc) not in seen:
+            seen.add(id(doc))
+            out.append(doc)
+    return out
+
+
+def on_all_generators_finalized(generators):
+    if not generators:
+        return
+    context = generators[0].context
+    settings = generators[0].settings
+    if not enabled(settings):
+        return
+    state = get_state(settings)
+    context.setdefault("topic_taxonomy", {})
+    context["topic_documents"] = {}
+    context["topic_pages"] = set()
+    if state.engine is None:
+        return
+    try:
+        _finalize(generators, context, settings, state)
+    finally:
+        state.close_worker()
+
+
+def _finalize(generators, context, settings, state):
+    state.finish_waiting()
+    articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    articles = list(getattr(articles_generator, "articles", None) or [])
+    others = list(context.get("faq_entries") or []) + list(context.get("outage_notices") or [])
+    for doc in others:
+        state.ensure_current(doc)
+    published = rank(_unique(articles + others))
+
+    thresholds = {t.slug: t.threshold for t in state.taxonomy.topics}
+    weights = [topic_weights(doc, thresholds) for doc in published]
+    limit = settings.get("TOPICS_RELATED_MAX", 5)
+    for doc, chosen in zip(published, related.related(published, weights, limit)):
+        doc.related_documents = [published[j] for j in chosen]
+
+    topic_documents = {}
+    for doc in published:
+        kind, label = kind_of(doc)
+        doc.topic_document_kind = label  # "Artikel", "Häufige Frage", "Störungsmeldung", …
+        if kind == "article":
+            continue
+        for tag in getattr(doc, "tags", None) or []:
+            topic_documents.setdefault(tag.slug, []).append(doc)
+    context["topic_documents"] = topic_documents
+    tags = getattr(articles_generator, "tags", None) or {}
+    context["topic_pages"] = {tag.slug for tag in (tags.keys() if hasattr(tags, "keys") else [t for t, _ in tags])}
+
+    # Drafts only appear in the report of non-production builds.
+    drafts = []
+    if articles_generator is not None and report_page_enabled(settings):
+        drafts = rank(list(articles_generator.drafts) + list(articles_generator.hidden_articles))
+    state.report = report.build(state, published, drafts)
+    if report_page_enabled(settings):
+        context["topics_report_url"] = settings["TOPICS_REPORT_URL"]
+
+    if settings.get("TOPICS_CACHE"):
+        entries = {}
+        for doc in published + drafts:
+            result = doc.__dict__.get("topics_result") or {}
+            if result.get("key") and result.get("analysis") is not None:
+                entries[result["key"]] = result["analysis"]
+        for key in state.engine.used:
+            if key in state.engine.memory:
+                entries.setdefault(key, state.engine.memory[key])
+        if entries.keys() == state.engine.loaded_keys:
+            return  # nothing new, nothing gone: the file on disk is already right
+        try:
+            cache.save(cache.cache_dir(settings), state.engine.fingerprint, entries)
+            state.engine.loaded_keys = set(entries)
+        except OSError as exc:
+            logger.warning("%s: cache: cannot be written (%s); the next build analyzes again",
+                           cache.cache_dir(settings), exc.strerror or exc)

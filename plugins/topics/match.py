@@ -1,0 +1,588 @@
+"""Finding a taxonomy's topics in German text, with evidence.
+
+How a word counts for a topic (all decided once per distinct word form and cached):
+
+- its lemma (simplemma) or the form itself equals a term or its lemma: "Vertrauens",
+  "vertraute" → Vertrauen; "Postings" → Posting, never Post;
+- it is a compound of a listed part and other German words, with or without a
+  linking -s-/-n-: "Kundenvertrauen", "Vertrauensverlust", "vertrauenswürdig";
+  "Posting" is not "Post" + a word, so it never counts for a part "post";
+- hyphenated forms and hashtags are split: "Social-Media-Team" holds the phrase
+  "Social Media", "#SocialMedia" and "#Kundenvertrauen" count like the words;
+- phrases ("soziale Netzwerke") match word by word on lemmas, inside one clause;
+- an intensifier-like term ("echt") does not count when it is uninflected and
+  directly followed by another word ("echt schnell"), but does in "echte Menschen"
+  or "wirkt echt.";
+- a negative term neutralizes the topic words it overlaps ("Ruhestörung",
+  "ehrlich gesagt") and lowers the score by its weight (default 0).
+
+Matching is on whole tokens only: a topic word inside an unrelated word never counts.
+
+Scoring: each hit adds place weight × term weight (title 3, heading and summary 2,
+body 1); the k-th repetition of the same term in the same kind of place adds 1/k
+of that; body hits are divided by (words / 300) ** 0.75 for texts longer than 300
+words, so a few passing mentions in a long article do not tag it. A topic is
+assigned when its score reaches its threshold and it has evidence in two places
+(title, summary, a heading, a body sentence) or in the title; at most five.
+"""
+
+import bisect
+import operator
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import compress, repeat
+
+from german import lemmas
+
+from .text import BOUNDARY, ending, sentence_starts, sentence_text
+
+ENGINE_VERSION = "topics-match-3"  # change it when matching changes: caches are keyed by it
+PLACE_WEIGHTS = {"title": 3.0, "heading": 2.0, "summary": 2.0, "body": 1.0}
+PLACE_ORDER = ("title", "summary", "heading", "body")
+BODY_NORM_WORDS = 300
+BODY_NORM_POWER = 0.75
+MAX_EVIDENCE = 6
+MAX_SENTENCE_CHARS = 240
+# Linking elements between compound parts ("Vertrauen-s-verlust", "Kunde-n-dialog").
+FUGEN = ("", "s", "es", "n", "en", "er", "e", "ns")
+# Endings a part may carry on its own ("Vertrauens", "Dialoge").
+INFLECTIONS = frozenset(("", "s", "es", "n", "en", "e", "er", "em", "ern", "ns", "nen"))
+# After these an uninflected "echt" is still an adjective ("echt und nahbar").
+NOT_INTENSIFIED = frozenset("und oder aber sowie sondern statt als wie noch doch".split())
+MIN_PART = 3
+# Bits of Matcher._raw_class: the token can count for a topic / can end a sentence.
+RELEVANT = 2
+ENDER = 1
+# Words too common to anchor a phrase on.
+STOPWORDS = frozenset("""der die das den dem des ein eine einer einem einen eines und oder
+    auf an am in im ins um zu zum zur mit von vom bei sich nicht diesem dieser diese""".split())
+FOLD = str.maketrans("äöüß", "aous")
+# Inseparable prefixes are not compound members: "Zerstörung" is not a kind of Störung.
+NOT_A_MODIFIER = frozenset("zer ver ent emp miss miß ur".split())
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One term of one topic, as compiled."""
+
+    topic: int
+    term: str
+    weight: float
+    negative: bool
+    intensifier: bool = False
+    bare: str = ""
+
+
+@dataclass(frozen=True)
+class FormInfo:
+    """What one distinct word form can contribute, worked out once."""
+
+    hits: tuple  # (Ref, needs_context) — whole-token hits, one per topic
+    anchors: tuple  # (position, keysets, Ref) — phrases this form may be part of
+
+
+def _cf(word):
+    return word.casefold()
+
+
+VERB_ENDINGS = ("test", "tet", "ten", "te", "st", "t")
+
+
+def token_keys(form):
+    """The keys a token is compared with: its own casefolded form and its lemma's.
+
+    simplemma does not know every verb form ("misstraut"); for a lower-case form
+    it does not know at all we also try the infinitive of a regular verb (but
+    not for known words: "vertraut" is also the adjective "familiar").
+    """
+    cf = _cf(form)
+    lemma = lemmas.lemma(form)
+    if lemma == form and form.islower() and len(form) > 5 and not lemmas.is_known(form):
+        for suffix in VERB_ENDINGS:
+            if form.endswith(suffix):
+                infinitive = form[: -len(suffix)] + "en"
+                if lemmas.is_known(infinitive):
+                    return (cf, infinitive)
+                break
+    lemma = _cf(lemma)
+    return (cf,) if lemma == cf else (cf, lemma)
+
+
+class Matcher:
+    """Compiled taxonomy; scans places of text and scores topics.
+
+    Speed (4,000 articles must not cost seconds): a text is split once on
+    whitespace; every distinct token ("Kunden,") is classified once per process
+    and remembered (`raw_info`, `form_info`), so that the common case is one dict
+    lookup per token, run in C through map(). A word form is only lemmatized
+    when its beginning could lead to a term (`_may_match`). Positions come from
+    itertools.compress; Python code runs only for tokens that can count.
+    """
+
+    def __init__(self, taxonomy, place_weights=None):
+        self.taxonomy = taxonomy
+        self.topics = taxonomy.topics
+        self.place_weights = dict(PLACE_WEIGHTS, **(place_weights or {}))
+        self.word_terms = defaultdict(list)
+        self.anchors = defaultdict(list)  # key → (anchor position, keysets, Ref)
+        self.parts = []
+        self.prefix4, self.prefix3 = set(), set()
+        for index, topic in enumerate(self.topics):
+            for spec in topic.terms:
+                self._add_term(index, spec, negative=False)
+            for spec in topic.negative:
+                self._add_term(index, spec, negative=True)
+            for spec in topic.parts:
+                ref = Ref(index, spec.text, spec.weight, False)
+                self.parts.append((_cf(spec.text), ref))
+        self.parts.sort(key=lambda item: (-len(item[0]), item[0], item[1].topic))
+        self.parts_re = (
+            re.compile("|".join(re.escape(p) for p, _ in self.parts)) if self.parts else None
+        )
+        for key in list(self.word_terms) + list(self.anchors):
+            self._add_prefix(key)
+        self._relevant = {}
+        self._irrelevant = set()
+        self._keys = {}
+        self._raw = {}  # whitespace token → raw_info, only when something can count
+        self._raw_class = {}  # whitespace token → RELEVANT | ENDER bits, for every token seen
+
+    # -- compiling ---------------------------------------------------------
+
+    def _term_keys(self, word, exact):
+        cf = _cf(word)
+        if exact or cf in STOPWORDS:  # simplemma maps "dem", "die" … all to "der"
+            return frozenset((cf,))
+        return frozenset((cf, _cf(lemmas.lemma(word))))
+
+    def _add_term(self, index, spec, negative):
+        words = spec.text.split(" ")
+        ref = Ref(index, spec.text, spec.weight, negative, spec.intensifier, _cf(words[0]))
+        if len(words) == 1:
+            for key in self._term_keys(words[0], spec.exact):
+                self.word_terms[key].append(ref)
+            return
+        keysets = tuple(self._term_keys(w, spec.exact) for w in words)
+        # Anchor a phrase on its most specific word: "auf Augenhöhe" waits for
+        # "Augenhöhe", so a common "auf" does not make every sentence a candidate.
+        anchor = max(range(len(words)), key=lambda i: (_cf(words[i]) not in STOPWORDS, len(words[i]), -i))
+        for key in keysets[anchor]:
+            self.anchors[key].append((anchor, keysets, ref))
+        for keyset in keysets:
+            for key in keyset:
+                self._add_prefix(key)
+
+    def _add_prefix(self, key):
+        folded = key.translate(FOLD)
+        self.prefix4.add(folded[:4])
+        if folded.endswith(("en", "ern", "eln")) and key.islower():
+            self.prefix3.add(folded[:3])  # verbs: "behoben" → beheben, "angerufen" → anrufen
+
+    def _may_match(self, cf):
+        """Could this form's lemma be a term? False means: no need to lemmatize it."""
+        folded = cf.translate(FOLD)
+        if folded[:4] in self.prefix4 or folded[:3] in self.prefix3:
+            return True
+        for infix in ("ge", "zu"):
+            at = folded.find(infix, 0, 7)
+            while at != -1:
+                rest = folded[:at] + folded[at + 2:]
+                if rest[:4] in self.prefix4 or rest[:3] in self.prefix3:
+                    return True
+                at = folded.find(infix, at + 1, 7)
+        return False
+
+    # -- per word form -----------------------------------------------------
+
+    def keys_of(self, form):
+        try:
+            return self._keys[form]
+        except KeyError:
+            keys = self._keys[form] = token_keys(form)
+            return keys
+
+    def form_info(self, form):
+        """FormInfo for a surface form, or None when it can never count."""
+        info = self._relevant.get(form)
+        if info is not None or form in self._irrelevant:
+            return info
+        info = self._analyze(form)
+        if info is None:
+            self._irrelevant.add(form)
+        else:
+            self._relevant[form] = info
+        return info
+
+    def _analyze(self, form):
+        hashtag = form.startswith("#")
+        core = form[1:] if hashtag else form
+        if not core:
+            return None
+        found = {}
+
+        def record(ref, needs_context=False):
+            old = found.get(ref.topic)
+            if old is None or _better(ref, old[0]):
+                found[ref.topic] = (ref, needs_context)
+
+        subs = lemmas.split_hyphens(core)
+        if len(subs) == 1 and hashtag:
+            subs = lemmas.split_camel(core)
+        cf = _cf(core)
+        whole = len(subs) == 1
+        if whole and not self._may_match(cf) and not (
+            self.parts_re is not None and self.parts_re.search(cf)
+        ):
+            return None
+        core_keys = self.keys_of(core)
+        for key in core_keys:
+            for ref in self.word_terms.get(key, ()):
+                record(ref, ref.intensifier and cf == ref.bare)
+        anchors = ()
+        if not whole:
+            sub_keys = [self.keys_of(sub) for sub in subs]
+            for i in range(len(subs)):
+                for key in sub_keys[i]:
+                    for position, keysets, ref in self.anchors.get(key, ()):
+                        start = i - position
+                        if start >= 0 and start + len(keysets) <= len(subs) and all(
+                            keysets[k].intersection(sub_keys[start + k]) for k in range(len(keysets))
+                        ):
+                            record(ref)
+            for sub in subs:
+                info = self.form_info(sub)
+                if info is not None:
+                    for ref, needs_context in info.hits:
+                        if not needs_context:
+                            record(ref)
+        else:
+            for ref in self._compound_refs(cf):
+                record(ref)
+            anchors = tuple(entry for key in core_keys for entry in self.anchors.get(key, ()))
+        if not found and not anchors:
+            return None
+        hits = tuple(found[t] for t in sorted(found))
+        return FormInfo(hits=hits, anchors=anchors)
+
+    def _compound_refs(self, cf):
+        if self.parts_re is None or not self.parts_re.search(cf):
+            return []
+        refs = []
+        for part, ref in self.parts:
+            start = cf.find(part)
+            while start != -1:
+                left, right = cf[:start], cf[start + len(part):]
+                if _left_ok(left) and _right_ok(right):
+                    refs.append(ref)
+                    break
+                start = cf.find(part, start + 1)
+        return refs
+
+    # -- scanning ----------------------------------------------------------
+
+    def raw_info(self, raw):
+        """For a whitespace-separated token ("„Vertrauen“,"): what it can contribute.
+
+        (simple, special): `simple` are (topic, Ref, form) hits that need no
+        context; `special` are (form, FormInfo, closed_left, closed_right) for
+        intensifier terms and phrase anchors, where closed_* says punctuation
+        sits on that side (a phrase or an intensifier does not reach across it).
+        None when nothing in the token can count. Cached by the caller.
+        """
+        forms = lemmas.tokenize(raw)
+        simple, special = [], []
+        for form in forms:
+            info = self.form_info(form)
+            if info is None:
+                continue
+            context = False
+            for ref, needs_context in info.hits:
+                if needs_context:
+                    context = True
+                else:
+                    simple.append((ref.topic, ref, form))
+            if context or info.anchors:
+                special.append((form, info, not raw.startswith(form) or len(forms) > 1,
+                                not raw.endswith(form) or len(forms) > 1))
+        if not simple and not special:
+            return None
+        return tuple(simple), tuple(special)
+
+    def scan(self, text, split=True):
+        """(word count, hits, words, sentence starts) for the text of one place.
+
+        hits: (sentence number, topic, Ref, word, first, end) with token indices.
+        The fast path runs in C: one str.split(), one dict lookup per token via
+        map(), and itertools.compress for the positions; Python code only runs
+        for tokens never seen before and for tokens that can count.
+        """
+        words = text.split()
+        classes = self._raw_class
+        flags = list(map(classes.get, words))
+        if None in flags:
+            for raw in set(compress(words, map(operator.is_, flags, repeat(None)))):
+                info = self.raw_info(raw) if raw != BOUNDARY else None
+                if info is not None:
+                    self._raw[raw] = info
+                classes[raw] = (RELEVANT if info else 0) | (ENDER if raw == BOUNDARY or ending(raw) else 0)
+            flags = list(map(classes.__getitem__, words))
+        count = len(words) - words.count(BOUNDARY)
+        positions = list(compress(range(len(words)), map(RELEVANT.__and__, flags)))
+        if not positions:
+            return count, [], words, [0]
+        if split:
+            starts = sentence_starts(words, list(compress(range(len(words)), map(ENDER.__and__, flags))))
+        else:
+            starts = [0]
+        hits = []
+        append = hits.append
+        raw_map = self._raw
+        last = len(words) - 1
+        single = len(starts) == 1
+        for i in positions:
+            simple, special = raw_map[words[i]]
+            sentence = 0 if single else bisect.bisect_right(starts, i) - 1
+            for topic, ref, form in simple:
+                append((sentence, topic, ref, form, i, i + 1))
+            for form, info, closed_left, closed_right in special:
+                for ref, needs_context in info.hits:
+                    if not needs_context:
+                        continue
+                    if not closed_right and i < last and self._intensifies(words[i + 1]):
+                        continue
+                    append((sentence, ref.topic, ref, form, i, i + 1))
+                for position, keysets, ref in info.anchors:
+                    if closed_left and position > 0 or closed_right and position < len(keysets) - 1:
+                        continue
+                    first = i - position
+                    end = first + len(keysets)
+                    if first < 0 or end > len(words):
+                        continue
+                    if first < starts[sentence] or (sentence + 1 < len(starts) and end > starts[sentence + 1]):
+                        continue
+                    shown = self._phrase(words, first, end, i, keysets)
+                    if shown:
+                        append((sentence, ref.topic, ref, shown, first, end))
+        return count, _neutralize(hits), words, starts
+
+    def _intensifies(self, following):
+        """Is `following` a plain word (no opening punctuation) that an "echt" would intensify?"""
+        forms = lemmas.tokenize(following)
+        return bool(forms) and following.startswith(forms[0]) and forms[0].casefold() not in NOT_INTENSIFIED
+
+    def _phrase(self, words, first, end, anchor, keysets):
+        """The phrase's words when words[first:end] match keysets without punctuation inside."""
+        shown = []
+        for k in range(first, end):
+            raw = words[k]
+            forms = lemmas.tokenize(raw)
+            if len(forms) != 1:
+                return None
+            form = forms[0]
+            if (k > first and not raw.startswith(form)) or (k < end - 1 and not raw.endswith(form)):
+                return None
+            if k != anchor and not keysets[k - first].intersection(self.keys_of(form)):
+                return None
+            shown.append(form)
+        return " ".join(shown)
+
+    # -- documents ---------------------------------------------------------
+
+    def analyze(self, places):
+        """Score every topic with evidence in a document's places (text.Places)."""
+        per_topic = defaultdict(lambda: {"hits": [], "negative": []})
+        body_words = 0
+        sources = [("title", places.title, False)]
+        if places.summary:
+            sources.append(("summary", places.summary, True))
+        sources += [("heading", h, False) for h in places.headings]
+        sources.append(("body", places.body, True))
+        for number, (place, text, split) in enumerate(sources):
+            if not text:
+                continue
+            count, hits, words, starts = self.scan(text, split)
+            if place == "body":
+                body_words = count
+            for sentence, topic, ref, word, _first, _end in hits:
+                bucket = per_topic[topic]["negative" if ref.negative else "hits"]
+                bucket.append((place, (number, sentence), ref, word, (words, starts, sentence)))
+        norm = max(1.0, (body_words / BODY_NORM_WORDS) ** BODY_NORM_POWER)
+        sentences = {}  # one string object per sentence: the pickled cache stores it once
+        result = {}
+        for topic_index in sorted(per_topic):
+            topic = self.topics[topic_index]
+            data = per_topic[topic_index]
+            if not data["hits"]:
+                continue
+            seen = defaultdict(int)
+            sums = defaultdict(float)
+            spots = set()
+            for place, spot, ref, _word, _where in data["hits"]:
+                seen[(place, ref.term)] += 1
+                sums[place] += self.place_weights[place] * ref.weight / seen[(place, ref.term)]
+                spots.add(spot)
+            penalty = sum(self.place_weights[p] * ref.weight for p, _s, ref, _w, _t in data["negative"])
+            raw = sums["title"] + sums["heading"] + sums["summary"] + sums["body"] / norm
+            score = round(topic.weight * raw - penalty, 3)
+            # Passing mentions far below the threshold get no evidence: the report
+            # leaves them out, and building sentences is most of the cost here.
+            strong = score >= topic.threshold / 2
+            result[topic.slug] = {
+                "score": score,
+                "places": len(spots),
+                "title": bool(sums["title"]),
+                "evidence": _evidence(data["hits"], sentences) if strong else [],
+                "negative": _evidence(data["negative"], sentences) if strong else [],
+            }
+        return {"words": body_words, "topics": result}
+
+
+def _better(new, old):
+    """Per token and topic one hit: a negative term wins, then the heavier term.
+
+    On equal weight the lower-case entry wins, i.e. a compound part over the
+    term it also is ("störung" over "Störung"): repetitions are discounted per
+    term, and "Mindestlaufzeit" and "Laufzeit" are then repetitions of one root.
+    """
+    if new.negative != old.negative:
+        return new.negative
+    return (new.weight, new.term) > (old.weight, old.term)
+
+
+def _neutralize(hits):
+    """One hit per topic and stretch of words.
+
+    A negative term of a topic cancels the positive hits it overlaps
+    ("Ruhestörung", "ehrlich gesagt"); of overlapping positive hits the longer
+    one stays ("persönliche Daten" rather than also "Daten").
+    """
+    if len(hits) < 2:
+        return hits
+    simple = True
+    for hit in hits:
+        if hit[5] - hit[4] > 1 or hit[2].negative:
+            simple = False
+            break
+    if simple:  # single words only: at most one hit per topic and token
+        unique = {}
+        for hit in hits:
+            unique.setdefault((hit[4], hit[1]), hit)
+        return list(unique.values()) if len(unique) < len(hits) else hits
+    negatives = {}
+    for hit in hits:
+        if hit[2].negative:
+            negatives.setdefault(hit[1], []).append((hit[4], hit[5]))
+    ranked = sorted(
+        (hit for hit in hits if not hit[2].negative),
+        key=lambda h: (-(h[5] - h[4]), -h[2].weight, h[4], h[2].term),
+    )
+    kept, taken = [], {}
+    for hit in ranked:
+        topic, start, end = hit[1], hit[4], hit[5]
+        if any(s < end and start < e for s, e in negatives.get(topic, ())):
+            continue
+        spans = taken.setdefault(topic, [])
+        if any(s < end and start < e for s, e in spans):
+            continue
+        spans.append((start, end))
+        kept.append(hit)
+    kept += [hit for hit in hits if hit[2].negative]
+    kept.sort(key=lambda h: (h[4], h[1], h[2].negative))
+    return kept
+
+
+def _wordlike(segment, depth=1):
+    """A German word (or, one level deep, two words) according to simplemma's dictionary."""
+    if len(segment) < MIN_PART:
+        return False
+    if lemmas.is_known(segment):
+        return True
+    for fuge in FUGEN[1:]:
+        if segment.endswith(fuge) and len(segment) - len(fuge) >= MIN_PART:
+            if lemmas.is_known(segment[: -len(fuge)]):
+                return True
+    if depth:
+        for i in range(MIN_PART, len(segment) - MIN_PART + 1):
+            if _wordlike(segment[:i], 0) and _wordlike(segment[i:], 0):
+                return True
+    return False
+
+
+def _left_ok(left):
+    return left == "" or (left not in NOT_A_MODIFIER and _wordlike(left))
+
+
+def _right_ok(right):
+    if right in INFLECTIONS:
+        return True
+    for fuge in FUGEN:
+        if right.startswith(fuge) and _wordlike(right[len(fuge):]):
+            return True
+    return False
+
+
+def _evidence(items, sentences):
+    """At most MAX_EVIDENCE entries, strongest places first, in reading order."""
+    ordered = sorted(items, key=lambda item: (PLACE_ORDER.index(item[0]), item[1]))
+    out, seen = [], set()
+    for place, spot, ref, word, (words, starts, number) in ordered:
+        sentence = sentences.get(spot)
+        if sentence is None:
+            sentence = sentences[spot] = sentence_text(words, starts, number)
+        key = (word.casefold(), sentence)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(sentence) > MAX_SENTENCE_CHARS:
+            sentence = _clip(sentence, word)
+        out.append({"word": word, "term": ref.term, "place": place, "sentence": sentence})
+        if len(out) >= MAX_EVIDENCE:
+            break
+    return out
+
+
+def _clip(sentence, word):
+    """A window of the sentence around the word, cut at spaces, marked with …"""
+    at = sentence.find(word)
+    half = MAX_SENTENCE_CHARS // 2
+    start = max(0, at - half) if at >= 0 else 0
+    end = min(len(sentence), start + MAX_SENTENCE_CHARS)
+    piece = sentence[start:end]
+    if start > 0:
+        piece = "… " + piece.split(" ", 1)[-1]
+    if end < len(sentence):
+        piece = piece.rsplit(" ", 1)[0] + " …"
+    return piece
+
+
+def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
+    """Which topics a document gets automatically, and the near misses.
+
+    `present` are slugs the editor already tagged (not added twice), `exclude`
+    slugs the editor turned off. Sorted by score, then slug: deterministic.
+    """
+    topics = taxonomy.by_slug()
+    assigned, candidates = [], []
+    ranked = sorted(analysis["topics"].items(), key=lambda item: (-item[1]["score"], item[0]))
+    for slug, data in ranked:
+        topic = topics.get(slug)
+        if topic is None:
+            continue
+        enough = data["score"] >= topic.threshold
+        spread = data["places"] >= 2 or data["title"]
+        if slug in exclude:
+            reason = "excluded"
+        elif slug in present:
+            reason = "manual"
+        elif not enough:
+            reason = "below-threshold"
+        elif not spread:
+            reason = "one-place"
+        elif len(assigned) >= max_auto:
+            reason = "limit"
+        else:
+            assigned.append(slug)
+            continue
+        candidates.append((slug, reason))
+    return assigned, candidates

@@ -1,0 +1,52 @@
+"""Settings of the topics plugin, with their defaults (pelicanconf may override)."""
+
+DEFAULTS = {
+    # The taxonomy, relative to PATH (content/).
+    "TOPICS_TAXONOMY": "themen.yml",
+    # At most this many automatic topics per document (editor tags come on top).
+    "TOPICS_MAX_AUTO": 5,
+    # "Verwandte Beiträge": at most this many per document.
+    "TOPICS_RELATED_MAX": 5,
+    # Analysis cache between builds; None: <CACHE_PATH>/topics.
+    "TOPICS_CACHE": True,
+    "TOPICS_CACHE_PATH": None,
+    # The evidence report: JSON always, the readable page only when this is true;
+    # None means "when PRODUCTION is not true" (pelicanconf / publishconf).
+    "TOPICS_REPORT_JSON_SAVE_AS": "themen/bericht.json",
+    "TOPICS_REPORT_URL": "themen/bericht/",
+    "TOPICS_REPORT_SAVE_AS": "themen/bericht/index.html",
+    "TOPICS_REPORT_PAGE": None,
+    # Analyze texts in a second process while Pelican reads Markdown ("auto":
+    # when the machine has two cores and the site at least MIN_DOCS texts).
+    "TOPICS_WORKER": "auto",
+    "TOPICS_WORKER_MIN_DOCS": 400,
+    "TOPICS_WORKERS": None,  # None: one per spare CPU core (cores - 1), at least one, at most three
+    # Weights of the places of a text (see match.PLACE_WEIGHTS); {} keeps them.
+    "TOPICS_PLACE_WEIGHTS": {},
+}
+
+# Metadata keys editors may write; the editorial plugin rejects unknown keys.
+METADATA_KEYS = {"topics", "topics-exclude"}
+
+OFF_VALUES = {"off", "aus", "nein", "no", "false", "0"}
+ON_VALUES = {"on", "an", "ein", "ja", "yes", "true", "1"}
+
+
+def apply_defaults(settings):
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    # Articles (editorial plugin), FAQ entries (faq) and notices (outages) check
+    # their keys; all of them accept Topics and Topics-Exclude.
+    for name in ("ARTICLE_METADATA_KEYS", "FAQ_METADATA_KEYS", "SHARED_METADATA_KEYS"):
+        value = settings.get(name)
+        if isinstance(value, set):
+            value.update(METADATA_KEYS)
+        else:
+            settings[name] = set(value or ()) | METADATA_KEYS
+
+
+def report_page_enabled(settings):
+    value = settings.get("TOPICS_REPORT_PAGE")
+    if value is None:
+        return not settings.get("PRODUCTION", False)
+    return bool(value)

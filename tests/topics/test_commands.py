@@ -1,0 +1,52 @@
+"""The logic behind `invoke topics-report` and `invoke topics-eval`."""
+
+import io
+import os
+
+from topics import commands
+
+from .helpers import ROOT, write
+
+
+def test_topics_report_prints_topics_with_evidence(tmp_path, capsys):
+    write(tmp_path, {
+        "pelicanconf.py": f"""\
+            PATH = {str(tmp_path / 'content')!r}
+            PLUGIN_PATHS = [{os.path.join(ROOT, 'plugins')!r}]
+            PLUGINS = ["german", "topics"]
+            ARTICLE_PATHS = ["artikel"]
+            TIMEZONE = "Europe/Berlin"
+            """,
+        "content/artikel/entwurf.md": """\
+            Title: Vertrauen braucht Zeit
+            Date: 2026-11-24
+            Tags: Kiel
+
+            Kundenvertrauen entsteht im Alltag. Ein Vertrauensverlust geht schnell.
+            """,
+    })
+    with open(os.path.join(ROOT, "content", "themen.yml"), encoding="utf-8") as handle:
+        (tmp_path / "content" / "themen.yml").write_text(handle.read(), encoding="utf-8")
+    out = io.StringIO()
+    code = commands.report_command([str(tmp_path / "content" / "artikel" / "entwurf.md")],
+                                   settings_file=str(tmp_path / "pelicanconf.py"), out=out)
+    text = out.getvalue()
+    assert code == 0
+    assert "content/artikel/entwurf.md  „Vertrauen braucht Zeit“" in text
+    assert "Tags der Redaktion: Kiel" in text
+    assert "+ Vertrauen" in text
+    assert "Kundenvertrauen [Text]: Kundenvertrauen entsteht im Alltag." in text
+    # A missing file is reported, not a traceback.
+    code = commands.report_command([str(tmp_path / "content" / "artikel" / "fehlt.md")],
+                                   settings_file=str(tmp_path / "pelicanconf.py"), out=io.StringIO())
+    assert code == 1 and "fehlt.md: file: not found" in capsys.readouterr().err
+
+
+def test_topics_eval_prints_the_table_and_passes_the_gate():
+    out = io.StringIO()
+    code = commands.eval_command(data_dir=os.path.join(ROOT, "tests", "data", "topics"),
+                                 taxonomy_path=os.path.join(ROOT, "content", "themen.yml"), out=out)
+    text = out.getvalue()
+    assert "Auswertung: heldout (64 Texte)" in text
+    assert "Mikro" in text and "Qualitätsschwelle: bestanden" in text and code == 0
+    assert "Vertrauen" in text and "Authentizität" in text

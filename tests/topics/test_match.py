@@ -1,0 +1,161 @@
+"""Matching German text: lemmas, compounds, hyphens, hashtags, negatives, scoring."""
+
+import pytest
+
+from topics import match, taxonomy, text
+from topics.text import places_from_html, split_sentences
+
+from .helpers import PROJECT_TAXONOMY
+
+
+def found(matcher, body, title="", summary="", headings=()):
+    html = "".join(f"<h2>{h}</h2>" for h in headings) + f"<p>{body}</p>"
+    return matcher.analyze(places_from_html(title, summary, html))["topics"]
+
+
+def words(matcher, body, slug):
+    data = found(matcher, body).get(slug)
+    return [e["word"] for e in data["evidence"]] if data else []
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("Das Vertrauen wächst.", "Vertrauen"),
+    ("Wegen des Vertrauens kommen sie wieder.", "Vertrauens"),           # genitive
+    ("Sie vertraute uns sofort.", "vertraute"),                         # verb form → lemma
+    ("Das Kundenvertrauen ist hoch.", "Kundenvertrauen"),               # compound, part at the end
+    ("Ein Vertrauensverlust droht.", "Vertrauensverlust"),               # part + Fugen-s + word
+    ("Ein vertrauenswürdiger Anbieter.", "vertrauenswürdiger"),         # term, inflected
+    ("Das Kunden-Vertrauen zählt.", "Kunden-Vertrauen"),                 # hyphenated
+    ("Wir posten das unter #Vertrauen.", "#Vertrauen"),                 # hashtag
+    ("Heute unter #kundenvertrauen.", "#kundenvertrauen"),               # lower-case hashtag compound
+])
+def test_trust_in_its_german_forms(matcher, sentence, word):
+    assert words(matcher, sentence, "vertrauen") == [word]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Der Vertrag läuft noch ein Jahr.",        # Vertrag is not Vertrauen
+    "Die Vertragslaufzeit endet im Mai.",
+    "Der Vertrauensarzt hat Sprechstunde.",    # a negative term of the topic
+    "Wir haben uns damit vertraut gemacht.",  # "vertraut" = familiar
+])
+def test_words_that_only_look_like_trust(matcher, sentence):
+    assert "vertrauen" not in found(matcher, sentence)
+
+
+def test_hyphenated_phrase_and_camel_case_hashtag(matcher):
+    assert words(matcher, "Unser Social-Media-Team hilft.", "social-media") == ["Social-Media-Team"]
+    assert words(matcher, "Mehr unter #SocialMedia.", "social-media") == ["#SocialMedia"]
+    assert words(matcher, "Wir sind in sozialen Netzwerken aktiv.", "social-media") == ["sozialen Netzwerken"]
+
+
+def test_phrases_do_not_reach_across_punctuation(matcher):
+    assert "social-media" not in found(matcher, "Das ist sozial, Netzwerke helfen.")
+
+
+def test_posting_is_not_post(matcher):
+    assert words(matcher, "Ihr Posting auf Mastodon.", "social-media") == ["Posting", "Mastodon"]
+    assert "social-media" not in found(matcher, "Die Post kam heute spät, der Brief war nass.")
+
+
+def test_whole_words_only(matcher):
+    # "Störung" inside "Zerstörung" (an inseparable prefix), "ausfall" inside "Haarausfall"
+    # (a negative term) and "echt" inside "Echtzeit" never count.
+    assert found(matcher, "Die Zerstörung war groß. Haarausfall ist kein Thema. Echtzeit-Anzeige.") == {}
+    assert words(matcher, "Eine Netzstörung in Köln.", "stoerung") == ["Netzstörung"]
+    assert "stoerung" not in found(matcher, "Die Ruhestörung nervt.")
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("Das ging echt schnell.", False),        # intensifier
+    ("Das war echt ärgerlich für uns.", False),
+    ("Echte Menschen antworten.", True),       # inflected adjective
+    ("Die Antwort wirkt echt.", True),         # end of clause
+    ("Sie wirkt echt und nahbar.", True),      # before a conjunction
+    ("Ehrlich gesagt wissen wir es nicht.", False),  # negative phrase cancels "ehrlich"
+])
+def test_echt_only_counts_when_it_means_authentic(matcher, sentence, counts):
+    assert ("authentizitaet" in found(matcher, sentence)) is counts
+
+
+def test_evidence_keeps_the_sentence(matcher):
+    data = found(matcher, "Erst kam der Regen. Dann fiel das Netz aus, eine Störung. Danach war Ruhe.")
+    [item] = data["stoerung"]["evidence"]
+    assert item == {"word": "Störung", "term": "störung", "place": "body",
+                    "sentence": "Dann fiel das Netz aus, eine Störung."}
+
+
+def test_title_weighs_more_and_counts_as_a_strong_place(small_taxonomy, matcher):
+    in_title = matcher.analyze(places_from_html("Ausfall in Kiel", "", "<p>Nichts weiter.</p>"))
+    in_body = matcher.analyze(places_from_html("", "", "<p>Ein Ausfall in Kiel.</p>"))
+    assert in_title["topics"]["stoerung"]["score"] == 3.0
+    assert in_body["topics"]["stoerung"]["score"] == 1.0
+    assert match.decide(in_title, small_taxonomy)[0] == ["stoerung"]     # title alone is enough
+    assert match.decide(in_body, small_taxonomy)[0] == []
+
+
+def test_two_places_needed_below_the_title(small_taxonomy, matcher):
+    one_sentence = found(matcher, "Die Hotline ist rund um die Uhr da.")   # 2.0 ≥ 1.5, one place
+    assert one_sentence["erreichbarkeit"]["places"] == 1
+    analysis = {"topics": {"erreichbarkeit": one_sentence["erreichbarkeit"]}}
+    assert match.decide(analysis, small_taxonomy) == ([], [("erreichbarkeit", "one-place")])
+    two = matcher.analyze(places_from_html("", "", "<p>Die Hotline hilft.</p><p>Sie ist rund um die Uhr da.</p>"))
+    assert match.decide(two, small_taxonomy)[0] == ["erreichbarkeit"]
+
+
+def test_repetitions_count_less_and_long_texts_need_more(matcher):
+    once = found(matcher, "Eine Störung. Noch ein Satz.")["stoerung"]["score"]
+    thrice = found(matcher, "Eine Störung. Wieder eine Störung. Die Störung bleibt.")["stoerung"]["score"]
+    assert once == 1.0 and thrice == pytest.approx(1 + 1 / 2 + 1 / 3, abs=0.01)
+    filler = " ".join(["Heute scheint die Sonne über dem Hafen."] * 150)
+    long_text = found(matcher, "Eine Störung. Ein Ausfall. " + filler)["stoerung"]["score"]
+    assert long_text < 2.0 / 1.5
+
+
+def test_at_most_five_automatic_topics_sorted_by_score(small_taxonomy):
+    analysis = {"topics": {slug: {"score": score, "places": 3, "title": False}
+                           for slug, score in [("vertrauen", 4), ("authentizitaet", 9), ("social-media", 5),
+                                               ("stoerung", 5), ("vertrag", 7), ("erreichbarkeit", 6)]}}
+    assigned, candidates = match.decide(analysis, small_taxonomy)
+    assert assigned == ["authentizitaet", "vertrag", "erreichbarkeit", "social-media", "stoerung"]
+    assert candidates == [("vertrauen", "limit")]
+    assigned, candidates = match.decide(analysis, small_taxonomy, exclude={"vertrag"}, present={"stoerung"})
+    assert assigned == ["authentizitaet", "erreichbarkeit", "social-media", "vertrauen"]
+    assert ("vertrag", "excluded") in candidates and ("stoerung", "manual") in candidates
+
+
+def test_deterministic_across_matchers(small_taxonomy):
+    html = "<p>Echte Menschen, echtes Vertrauen. #SocialMedia und Kundenvertrauen.</p><h2>Störung</h2><p>Ein Ausfall.</p>"
+    first = match.Matcher(small_taxonomy).analyze(places_from_html("Vertrauen", "", html))
+    second = match.Matcher(small_taxonomy).analyze(places_from_html("Vertrauen", "", html))
+    assert first == second
+
+
+def test_project_taxonomy_examples_from_the_issue():
+    matcher = match.Matcher(taxonomy.load(PROJECT_TAXONOMY, "content/themen.yml"))
+    for word in ("Kundenvertrauen", "vertrauenswürdig", "Vertrauensverlust"):
+        assert "vertrauen" in found(matcher, f"Das {word} zählt.")
+    for sentence in ("Das wirkt authentisch.", "Authentizität zählt.", "Echte Menschen antworten."):
+        assert "authentizitaet" in found(matcher, sentence)
+    assert "authentizitaet" not in found(matcher, "Das ging echt schnell.")
+    assert "social-media" in found(matcher, "Unser Social-Media-Team antwortet.")
+    assert "social-media" not in found(matcher, "Die Post bringt die Rechnung.")
+    assert "vertrauen" not in found(matcher, "Der Vertrag läuft aus.")
+
+
+def test_places_from_html():
+    places = places_from_html(
+        "Titel &amp; mehr", "<p>Kurz gesagt.</p>",
+        "<p>Erster Satz.</p><h2>Zwischen<em>titel</em></h2><pre><code>Vertrauen()</code></pre>"
+        "<ul><li>Punkt eins</li><li>Punkt zwei</li></ul><!-- Störung -->",
+    )
+    assert places.title == "Titel & mehr"
+    assert places.headings == ["Zwischentitel"]
+    assert "Vertrauen" not in places.body and "Störung" not in places.body
+    assert split_sentences(places.body) == ["Erster Satz.", "Punkt eins", "Punkt zwei"]
+
+
+def test_sentence_splitting_knows_german_abbreviations():
+    assert split_sentences("Wir sind z. B. am 3. Oktober da. Das ist gut! Nr. 5 ist frei. Er sagte: „So.“ Dann ging er.") == [
+        "Wir sind z. B. am 3. Oktober da.", "Das ist gut!", "Nr. 5 ist frei.", "Er sagte: „So.“", "Dann ging er."]
+    assert text.split_sentences("Um 10 Uhr. Danach ging es weiter.") == ["Um 10 Uhr.", "Danach ging es weiter."]
