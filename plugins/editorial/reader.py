@@ -209,7 +209,8 @@ class EditorialMarkdownReader(MarkdownReader):
                 self._where(), "Title",
                 "missing; expected a line like 'Title: Warum wir Störungen öffentlich machen' at the top",
             )
-        if "slug" not in metadata and not slugify(title):
+        # Only a title without any latin letter or digit can give an empty slug.
+        if "slug" not in metadata and not re.search(r"[A-Za-z0-9]", title) and not slugify(title):
             raise EditorInputError(
                 self._where(), "Title",
                 f"'{title}' gives an empty web address; add a line 'Slug: …' with latin letters",

@@ -5,12 +5,15 @@ Never the machine's locale: a build on a server without de_DE must print
 """
 
 import datetime as dt
+import functools
 import os
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# The formatting functions below are memoised: a list page shows the same
+# dates again and again, and Babel parses its locale on every call.
 LOCALE = "de_DE"
 NOW_ENVIRONMENT_VARIABLE = "SITE_NOW"
 
@@ -61,16 +64,19 @@ def site_now(settings=None):
     return dt.datetime.now(BERLIN)
 
 
+@functools.lru_cache(maxsize=65536)
 def date_long(value):
     """24. November 2026"""
     return format_date(to_berlin(value), "long", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=65536)
 def date_short(value):
     """24.11.2026"""
     return format_date(to_berlin(value), "dd.MM.yyyy", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=65536)
 def datetime_long(value):
     """24.11.2026, 10:15 Uhr (MEZ) — the zone tells readers whether it is summer time."""
     return format_datetime(
@@ -78,16 +84,19 @@ def datetime_long(value):
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def month_year(value):
     """November 2026"""
     return format_date(to_berlin(value), "LLLL yyyy", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=65536)
 def month_name(month):
     """Name of a month number, e.g. 3 → März."""
     return format_date(dt.date(2000, int(month), 1), "LLLL", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=65536)
 def iso(value):
     """ISO 8601 with offset, for <time datetime>, JSON-LD and APIs."""
     return to_berlin(value).isoformat(timespec="seconds")

@@ -4,11 +4,12 @@ then in parallel. See reading.py, writer.py and fingerprint.py."""
 
 from pelican import signals
 
-from . import reading, settings, writer
+from . import reading, settings, urls, writer
 
 
 def register():
     signals.initialized.connect(settings.apply_defaults)
     signals.generator_init.connect(reading.prefetch)
+    signals.all_generators_finalized.connect(urls.fix_urls)
     signals.get_writer.connect(settings.writer_class)
     signals.finalized.connect(settings.flush_writer)

@@ -183,7 +183,7 @@ class Digester:
         parts = [self.reference(content)]
         metadata = content.metadata
         for name, value in sorted(vars(content).items()):
-            if name in SKIPPED_ATTRIBUTES or metadata.get(name, _MISSING) is value:
+            if name in SKIPPED_ATTRIBUTES or name.startswith("_speed_") or metadata.get(name, _MISSING) is value:
                 continue
             parts.append(f"{name}={self._attached(value)}")
         return _h(*parts)

@@ -93,6 +93,14 @@ def _parse(readers, path):
     return content, metadata, collector.records
 
 
+_SLUGS = {}
+
+
+def forget_slugs():
+    """Slug rules can change between builds (settings): start each build afresh."""
+    _SLUGS.clear()
+
+
 def _precompute_slugs(metadata, settings):
     """Slugs are 50 regex substitutions each; compute them once, keep them cached.
 
@@ -103,8 +111,14 @@ def _precompute_slugs(metadata, settings):
     """
     for value in metadata.values():
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, URLWrapper):
-                item.slug  # noqa: B018 - fills item._slug
+            if isinstance(item, URLWrapper) and item._slug is None:
+                # The same tag on a thousand articles is slugified once.
+                key = (type(item), item.name)
+                known = _SLUGS.get(key)
+                if known is None:
+                    known = _SLUGS[key] = item.slug
+                else:
+                    item._slug = known
     if ("slug" not in metadata and "title" in metadata and settings["SLUGIFY_SOURCE"] == "title"
             and not settings.get("TYPOGRIFY")):
         metadata["slug"] = slugify(
@@ -154,6 +168,7 @@ def prefetch(generator):
     if keys is None or not settings.get("SPEED_INCREMENTAL", True):
         return
     started = time.perf_counter()
+    forget_slugs()
     readers = generator.readers
     files = sorted(generator.get_files(settings[keys[0]], exclude=settings[keys[1]],
                                        extensions=readers.extensions))
