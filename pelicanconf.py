@@ -109,6 +109,14 @@ AUTHOR_BIOS = {
     "Aylin Demir": "verantwortet Servicequalität und Schulungen.",
 }
 
+# The main menu: (URL, label, page_name of the page that is "current").
+NAVIGATION = [
+    ("themen/", "Themen", "tags"),
+    ("kategorie/", "Kategorien", "categories"),
+    ("archiv/", "Archiv", "archives"),
+    ("faq/", "Häufige Fragen", "faq"),
+    ("status/", "Status", "status"),
+]
 FOOTER_PAGES = ["impressum", "datenschutz", "kontakt"]
 
 # Outage notices: the region named in CAP alerts when no component names one.

@@ -307,3 +307,18 @@ def outage_publish(c):
     print(result.report(), file=sys.stdout if result.ok else sys.stderr)
     if not result.ok:
         raise Exit(code=1)
+
+
+# ---- Benchmark (bench/) -------------------------------------------------
+
+
+@task(help={"n": "number of articles in the corpus (default 4000; invoke writes it -n)",
+            "scale": "also build 4 × n articles cold to check how the build scales"})
+def bench(c, n=4000, scale=False):
+    """This project's build against vanilla Pelican on a generated German corpus (issue 7).
+
+    Run it on an otherwise idle machine: every scenario is timed as a child process.
+    """
+    from bench import run as benchmark
+
+    benchmark.main(int(n), scale=scale)

@@ -16,6 +16,7 @@ class Measurement:
     pages: int = 0
     ok: bool = True
     note: str = ""
+    log: str = ""
 
     @property
     def pages_per_second(self):
@@ -23,6 +24,7 @@ class Measurement:
 
     def as_dict(self):
         data = asdict(self)
+        data.pop("log", None)
         data["pages_per_second"] = round(self.pages_per_second, 1)
         return data
 

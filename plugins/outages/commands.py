@@ -294,6 +294,10 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     """
     started = time.perf_counter()
     settings = settings or read_settings(settings_file, override=dict(overrides or {}))
+    # Only the plugins whose work shows in the outage outputs: the others
+    # (topics, search, social …) cost start-up time and change nothing here.
+    wanted = settings.get("OUTAGES_PUBLISH_PLUGINS", DEFAULTS["OUTAGES_PUBLISH_PLUGINS"])
+    settings["PLUGINS"] = [p for p in settings["PLUGINS"] if p in wanted]
     if "outages" not in settings["PLUGINS"]:  # publishing outages needs this plugin
         settings["PLUGINS"] = list(settings["PLUGINS"]) + ["outages"]
     output = settings["OUTPUT_PATH"]

@@ -25,6 +25,8 @@ DEFAULTS = {
     "OUTAGES_AREA": "Versorgungsgebiet",  # CAP areaDesc when no component names one
     "OUTAGES_PAGE_ID": None,  # Statuspage page id; default: slug of SITENAME
     "OUTAGES_SINCE": None,  # start of the availability record; default: first notice
+    # invoke outage-publish loads only these plugins (their work shows on outage pages)
+    "OUTAGES_PUBLISH_PLUGINS": ["german", "editorial", "outages"],
 }
 
 
