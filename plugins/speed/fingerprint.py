@@ -225,10 +225,24 @@ class TemplateAnalyzer:
                 sources.append(f"{current}\n<missing>")
                 continue
             sources.append(f"{current}\n{source}")
-            ast = env.parse(source)
-            names |= meta.find_undeclared_variables(ast)
-            for ref in meta.find_referenced_templates(ast):
+            undeclared, referenced = _parsed(env, source)
+            names |= undeclared
+            for ref in referenced:
                 if ref is None:
                     return None, ALWAYS
                 queue.append(ref)
         return frozenset(names), _h(*sorted(sources))
+
+
+_PARSED = {}
+
+
+def _parsed(env, source):
+    """Names and templates a source mentions; parsed once per distinct source
+    (every generator has a Jinja environment of its own, base.html is in all)."""
+    key = _h(source)
+    if key not in _PARSED:
+        ast = env.parse(source)
+        _PARSED[key] = (frozenset(meta.find_undeclared_variables(ast)),
+                        tuple(meta.find_referenced_templates(ast)))
+    return _PARSED[key]
