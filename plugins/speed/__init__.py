@@ -4,12 +4,13 @@ then in parallel. See reading.py, writer.py and fingerprint.py."""
 
 from pelican import signals
 
-from . import reading, settings, urls, writer
+from . import lists, reading, settings, urls, writer
 
 
 def register():
     signals.initialized.connect(settings.apply_defaults)
     signals.generator_init.connect(reading.prefetch)
+    signals.article_generator_finalized.connect(lists.index_term_lists)
     signals.all_generators_finalized.connect(urls.fix_urls)
     signals.get_writer.connect(settings.writer_class)
     signals.finalized.connect(settings.flush_writer)
