@@ -4,7 +4,7 @@ then in parallel. See reading.py, writer.py and fingerprint.py."""
 
 from pelican import signals
 
-from . import lists, reading, settings, urls, writer
+from . import lists, reading, settings, urls
 
 
 def register():

@@ -4,7 +4,6 @@ headless Chromium (fixtures `browser` and `page` from tests/support/browser.py;
 
 import datetime as dt
 import json
-import os
 import shutil
 
 import pytest

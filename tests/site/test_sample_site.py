@@ -5,7 +5,6 @@ import re
 from urllib.parse import urlsplit
 
 import feedparser
-import pytest
 from lxml import etree
 
 from tests.support.sites import ROOT as ROOT_DIR
