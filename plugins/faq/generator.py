@@ -80,6 +80,8 @@ class FaqGenerator(Generator):
         self._link_related(self.entries + self.hidden_entries)
         if self.entries:
             self.context["faq_entries"] = self.entries
+            # A cheap flag for the menu: pages must not depend on every entry.
+            self.context["faq_published"] = True
 
     def _read(self, path):
         """The entry, or None after logging one line per problem in the file."""
