@@ -9,12 +9,14 @@ rejected post in CI, long after the editor has gone home. So counting lives
 here, in one place, and the build checks every post before it is queued.
 """
 
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
-from german.hashtags import hashtag_name
-from german.sentences import iter_sentences, leading_sentences
+from german.hashtags import hashtag_name as _hashtag_name_uncached
+from german.sentences import iter_sentences
 
 ELLIPSIS = "…"
 PARAGRAPH = "\n\n"
@@ -29,8 +31,26 @@ _URL_TRAILING = ".,;:!?'\"’»"
 # Mastodon counts a remote mention "@name@server" as "@name".
 _REMOTE_MENTION = re.compile(r"(?<![\w/@])(@\w+)@[\w.-]+\w", re.UNICODE)
 _HASHTAG = regex.compile(r"(?<![\w/#])#([\p{L}\p{M}\p{N}_]*\p{L}[\p{L}\p{M}\p{N}_]*)")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 _GRAPHEME = regex.compile(r"\X")
+# Code points that can share a grapheme cluster with a neighbour (UAX #29
+# rules GB3, GB6-GB9b, GB11-GB13). A text without any of them has one cluster
+# per code point, so it is counted by len() instead of by splitting it into
+# clusters (a 4,000-article build counts ~50,000 texts).
+_JOINING = regex.compile(
+    r"[\r"
+    + "".join(
+        rf"\p{{Grapheme_Cluster_Break={name}}}"
+        for name in ("Extend", "ZWJ", "SpacingMark", "Prepend", "Regional_Indicator",
+                     "L", "V", "T", "LV", "LVT")
+    )
+    + "]"
+)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SCHEME = re.compile(r"^https?://(www\.)?", re.IGNORECASE)
+# What a domain in atproto's URL pattern starts with: an ASCII letter,
+# letters or digits, a dot and a letter or digit.
+_DOMAIN_START = re.compile(r"[A-Za-z][A-Za-z0-9]*\.[A-Za-z0-9]")
 
 
 class CompositionError(ValueError):
@@ -42,8 +62,16 @@ class CompositionError(ValueError):
         self.german = german
 
 
+@lru_cache(maxsize=4096)
 def graphemes(text):
-    """User-perceived characters (extended grapheme clusters, UAX #29)."""
+    """User-perceived characters (extended grapheme clusters, UAX #29).
+
+    Memoised: the same sentences are counted for each network and the card."""
+    if text.isascii() or max(text) < "\u0300":
+        # Below U+0300 nothing extends a cluster; only CR LF is one cluster.
+        return len(text) - text.count("\r\n")
+    if _JOINING.search(text) is None:
+        return len(text)
     return len(_GRAPHEME.findall(text))
 
 
@@ -55,6 +83,8 @@ def url_spans(text):
     """(start, end) of each http(s) URL, trailing punctuation excluded, as
     twitter-text (Mastodon) and the Bluesky apps do."""
     spans = []
+    if "://" not in text:  # every match has one
+        return spans
     for match in _URL.finditer(text):
         start, end = match.span()
         while end > start and text[end - 1] in _URL_TRAILING:
@@ -73,9 +103,12 @@ def mastodon_length(text, url_length=23):
         pieces.append(text[last:start])
         pieces.append("x" * url_length)
         last = end
-    pieces.append(text[last:])
-    countable = _REMOTE_MENTION.sub(r"\1", "".join(pieces))
-    return graphemes(countable)
+    if pieces:
+        pieces.append(text[last:])
+        text = "".join(pieces)
+    if "@" in text:
+        text = _REMOTE_MENTION.sub(r"\1", text)
+    return graphemes(text)
 
 
 @dataclass(frozen=True)
@@ -135,20 +168,35 @@ def networks_from_settings(settings):
     return [known[name] for name in names]
 
 
+def remove_invisible(text):
+    """Without soft hyphens, zero-width spaces and joiners, BOMs."""
+    # str.replace, not str.translate: translate with a table is ~20 times
+    # slower on non-ASCII text, and the build cleans every article's text.
+    for invisible in _INVISIBLE:
+        if invisible in text:
+            text = text.replace(invisible, "")
+    return text
+
+
 def clean_text(text):
     """Editor text as it will be posted: no soft hyphens or zero-width spaces,
     no-break spaces as spaces, single spaces, line breaks kept."""
-    text = str(text or "").translate(_INVISIBLE).replace("\u00a0", " ").replace("\r\n", "\n")
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return re.sub(r"\n{3,}", PARAGRAPH, "\n".join(lines)).strip()
+    text = remove_invisible(str(text or ""))
+    text = text.replace("\u00a0", " ").replace("\r\n", "\n")
+    text = "\n".join([" ".join(line.split()) for line in text.split("\n")])
+    if "\n\n\n" in text:  # what _BLANK_LINES needs
+        text = _BLANK_LINES.sub(PARAGRAPH, text)
+    return text.strip()
 
 
 def display_link(url, max_graphemes=40):
     """How a link reads in a Bluesky post: host and path without the scheme,
     shortened with "…" like the Bluesky apps do; the facet carries the full URL."""
-    shown = re.sub(r"^https?://(www\.)?", "", url.split("#", 1)[0], flags=re.IGNORECASE)
-    clusters = _GRAPHEME.findall(shown)
-    if len(clusters) > max_graphemes:
+    shown = _SCHEME.sub("", url.split("#", 1)[0])
+    if graphemes(shown) > max_graphemes:
+        if shown.isascii() and "\r" not in shown:  # one cluster per character
+            return shown[: max_graphemes - 1] + ELLIPSIS
+        clusters = _GRAPHEME.findall(shown)
         shown = "".join(clusters[: max_graphemes - 1]) + ELLIPSIS
     return shown
 
@@ -159,24 +207,71 @@ def cut_words(text, fits):
     words apart with a space (Duden)."""
     words = text.split()
     best = ""
+    start = ""
     for count in range(1, len(words)):
-        candidate = " ".join(words[:count]).rstrip(",;:–—-") + " " + ELLIPSIS
+        # The same candidates as " ".join(words[:count]), built incrementally.
+        start = f"{start} {words[count - 1]}" if count > 1 else words[0]
+        candidate = start.rstrip(",;:–—-") + " " + ELLIPSIS
         if not fits(candidate):
             break
         best = candidate
     return best
 
 
+class _Sentences:
+    """The sentences of one text, split once (lazily: a post needs only the
+    first few), however often the posts for each network and the card ask."""
+
+    __slots__ = ("_iterator", "_split")
+
+    def __init__(self, text):
+        self._iterator = iter_sentences(text)
+        self._split = []
+
+    def __iter__(self):
+        index = 0
+        while True:
+            if index == len(self._split):
+                sentence = next(self._iterator, None)
+                if sentence is None:
+                    return
+                self._split.append(sentence)
+            yield self._split[index]
+            index += 1
+
+
+@lru_cache(maxsize=64)
+def _prepared(source):
+    """(clean text, its sentences) – an article's text serves several posts."""
+    cleaned = clean_text(source)
+    return cleaned, _Sentences(cleaned)
+
+
+def leading_sentences(sentences, fits, max_sentences=None):
+    """german.sentences.leading_sentences over already split sentences: the
+    longest run of whole sentences from the start for which `fits` is true."""
+    chosen = ""
+    for count, sentence in enumerate(sentences, start=1):
+        if max_sentences is not None and count > max_sentences:
+            break
+        candidate = f"{chosen} {sentence}" if chosen else sentence
+        candidate = " ".join(candidate.split())
+        if not fits(candidate):
+            break
+        chosen = candidate
+    return chosen
+
+
 def take_text(source, fits, max_sentences=None, cut=True):
     """Whole leading sentences that fit; else (if `cut`) the first sentence cut
     at a word boundary with "…"; "" if nothing fits."""
-    source = clean_text(source)
+    source, sentences = _prepared(str(source or ""))
     if not source:
         return ""
-    chosen = leading_sentences(source, fits, max_sentences=max_sentences)
+    chosen = leading_sentences(sentences, fits, max_sentences=max_sentences)
     if chosen or not cut:
         return chosen
-    first = next(iter_sentences(source), "")
+    first = next(iter(sentences), "")
     return cut_words(" ".join(first.split()), fits) if first else ""
 
 
@@ -198,12 +293,48 @@ def _facet(start, end, feature):
     return {"index": {"byteStart": start, "byteEnd": end}, "features": [feature]}
 
 
+_FACET_PATTERNS = []
+
+
+def _facet_patterns():
+    """atproto's URL and #tag patterns without importing atproto_client (its
+    models cost 0.4 s to import, which an incremental build cannot afford for
+    one changed article): the module holding them imports only `re`. [] when
+    the file is not where it used to be – then the detector always runs."""
+    if not _FACET_PATTERNS:
+        patterns = None
+        try:
+            import importlib.util
+
+            package = importlib.util.find_spec("atproto_client")
+            path = os.path.join(os.path.dirname(package.origin), "utils", "facet_regexes.py")
+            spec = importlib.util.spec_from_file_location("_social_facet_regexes", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            patterns = (module.URL_REGEX, module.TAG_REGEX)
+        except Exception:  # noqa: BLE001 - only a shortcut; the detector decides
+            patterns = None
+        _FACET_PATTERNS.append(patterns)
+    return _FACET_PATTERNS[0]
+
+
 def _detected_facets(text):
     """Links and #tags an editor typed into the text, found the way the Bluesky
     apps find them (atproto's port of the TypeScript detector)."""
     if "http" not in text and "#" not in text and "." not in text:
         return []
-    from atproto_client.utils.facet_detection import detect_facets  # costs 0.5 s; only when needed
+    patterns = _facet_patterns()
+    if patterns is not None:
+        # The detector makes link facets only from URL matches and tag facets
+        # only from #tag matches (cashtags are dropped below). A URL match
+        # needs "://" or a dot before a letter or digit, a tag match "#" or "＃"
+        # (cheap tests first: prose has many dots, few of them in a domain).
+        url, tag = patterns
+        maybe_url = "://" in text or _DOMAIN_START.search(text) is not None
+        maybe_tag = "#" in text or "＃" in text  # noqa: RUF001 - the full-width sign counts too
+        if not (maybe_url and url.search(text)) and not (maybe_tag and tag.search(text)):
+            return []
+    from atproto_client.utils.facet_detection import detect_facets  # costs 0.4 s; only when needed
 
     facets = []
     for found in detect_facets(text):
@@ -220,6 +351,8 @@ def _detected_facets(text):
 
 def render(segments, with_facets):
     """Join segments into the post text; facets by UTF-8 byte offsets."""
+    if not with_facets:
+        return "".join(segment.text for segment in segments), []
     text, facets, offset = "", [], 0
     for segment in segments:
         size = utf8_length(segment.text)
@@ -236,15 +369,19 @@ def render(segments, with_facets):
     return text, facets
 
 
+# A site has a few hundred tags and asks for each of them twice per article.
+hashtag_name = lru_cache(maxsize=4096)(_hashtag_name_uncached)
+
+
 def _hashtag_names(tags, present):
+    """Hashtag names of the tags, not yet present, in order – lazily: usually
+    the first three fit and the rest are never needed."""
     seen = {name.casefold() for name in present}
-    names = []
     for tag in tags:
         name = hashtag_name(tag)
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
-            names.append(name)
-    return names
+            yield name
 
 
 def compose(
@@ -293,10 +430,44 @@ def compose(
         return result
 
     def plain(body, names=()):
-        return "".join(s.text for s in segments(body, list(names)))
+        """"".join of the segments' texts, without making the segments."""
+        text = PARAGRAPH.join([p for p in (head, body) if p] + [link_segment.text])
+        return text + PARAGRAPH + "#" + " #".join(names) if names else text
+
+    counted = {}
+
+    def count(piece):
+        known = counted.get(piece)
+        if known is None:
+            known = counted[piece] = (network.length(piece), utf8_length(piece))
+        return known
+
+    # A CR before the blank line would join it (CR LF): then count whole texts.
+    additive = not (head.endswith("\r") or link_segment.text.endswith("\r"))
+
+    def measure(body, names=()):
+        """(network.length, UTF-8 bytes) of plain(body, names), from the
+        lengths of its pieces: they are joined by blank lines, and neither
+        clusters (UAX #29 always breaks around a line feed, except CR LF) nor
+        URLs or mentions reach across a line break, so the lengths add up.
+        Each piece is counted once, however many candidates it is part of."""
+        if not additive or body.endswith("\r"):
+            text = plain(body, names)
+            return network.length(text), utf8_length(text)
+        length, size = counted.get(link_segment.text) or count(link_segment.text)
+        for piece in (head, body, "#" + " #".join(names) if names else ""):
+            if piece:
+                piece_length, piece_size = counted.get(piece) or count(piece)
+                length += piece_length + len(PARAGRAPH)
+                size += piece_size + len(PARAGRAPH)
+        return length, size
 
     def fits(body, names=()):
-        return network.fits(plain(body, names))
+        """network.fits(plain(body, names))"""
+        length, size = measure(body, names)
+        if length > network.limit:
+            return False
+        return network.max_bytes is None or size <= network.max_bytes
 
     if not fits(""):
         raise CompositionError(
@@ -330,7 +501,11 @@ def compose(
                 "Bitte eine Zeile „Social:“ mit einem kürzeren Text ergänzen.",
             )
 
-    present = [m.group(1) for m in _HASHTAG.finditer(f"{head}\n{body}")]
+    present = (
+        [m.group(1) for m in _HASHTAG.finditer(f"{head}\n{body}")]
+        if "#" in head or "#" in body  # the pattern needs one
+        else []
+    )
     chosen = []
     for name in _hashtag_names(tags, present):
         if len(chosen) + len(present) >= max_tags:
@@ -338,8 +513,11 @@ def compose(
         if fits(body, chosen + [name]):
             chosen.append(name)
 
-    final, facets = render(segments(body, chosen), network.facets)
-    return Composed(final, facets, chosen, network.length(final))
+    if network.facets:
+        final, facets = render(segments(body, chosen), True)
+    else:
+        final, facets = plain(body, chosen), []
+    return Composed(final, facets, chosen, measure(body, chosen)[0])
 
 
 def card_description(source, max_graphemes=200):

@@ -8,16 +8,18 @@ whatever order the plugins are listed in.
 """
 
 import datetime as dt
-import json
+import gc
 import logging
 import os
 from types import SimpleNamespace
 
+from german.dates import to_berlin
 from pelican.generators import Generator
 
+from .cache import ComposeCache
 from .compose import display_segments
 from .feeds import feed_paths, write_feeds
-from .queue import build_queue, queue_document
+from .queue import build_queue, queue_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -29,23 +31,36 @@ def report_problems(result):
         logger.warning("%s: %s: %s", problem.source, f"Social ({problem.network})", problem.message)
 
 
-def write_json(path, document):
+def limit_validity(settings, until):
+    """Tell the build runner (plugins/build/uptodate.py) that the queue
+    changes at `until`, when a scheduled article or an update falls due."""
+    if until is None:
+        return
+    current = settings.get("BUILD_VALID_UNTIL")
+    if current is None or until < to_berlin(current):
+        settings["BUILD_VALID_UNTIL"] = until
+
+
+def write_chunks(path, chunks):
+    """Write pieces without joining them first (the queue of a big site has
+    ~11 MB; one buffer for all of it costs more than writing it)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    with open(path, "wb", buffering=1 << 20) as handle:
+        handle.writelines(chunks)
 
 
 def preview_context(result, limit=None):
     """What the preview template shows: each post as it will look (the newest
     `limit` per network), its length against the limit, and all problems and
     exclusions next to them."""
-    shown = []
+    shown = set()
     for network in result.networks:
-        mine = [p for p in result.posts if p["network"] == network.name]
-        shown += mine[-limit:] if limit else mine
+        shown.update(map(id, result.network_records(network.name, limit)))
     posts = []
-    for post in sorted(shown, key=result.posts.index):
+    for record in result.records:  # queue order
+        if id(record) not in shown:
+            continue
+        post = record.post
         network = next(n for n in result.networks if n.name == post["network"])
         # Namespaces, not dicts: in Jinja `post.update` would be dict.update.
         posts.append(
@@ -73,13 +88,31 @@ class SocialGenerator(Generator):
         """Nothing to read: the posts are made from the other generators' context."""
 
     def generate_output(self, writer):
-        result = build_queue(self.context, self.settings)
+        """With the garbage collector paused: by the time this runs, Pelican's
+        heap holds ~half a million objects, and the full collection that the
+        next few thousand allocations would trigger (~0.3 s at 4,000
+        articles) belongs to the whole build, not to this step; it runs when
+        the next step allocates. Nothing here relies on collecting cycles."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._generate_output(writer)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _generate_output(self, writer):
+        cache = ComposeCache(self.settings)
+        result = build_queue(self.context, self.settings, cache)
+        limit_validity(self.settings, result.valid_until)
+        # Every build, cached or not: a strict build must fail on them every time.
         report_problems(result)
-        write_json(
+        write_chunks(
             os.path.join(self.output_path, self.settings["SOCIAL_QUEUE_SAVE_AS"]),
-            queue_document(result, self.settings),
+            queue_chunks(result, self.settings),
         )
-        write_feeds(result, self.settings, self.output_path)
+        write_feeds(result, self.settings, self.output_path, cache)
+        cache.save()
         if self.settings.get("SOCIAL_PREVIEW"):
             self._write_preview(writer, result)
 
@@ -93,9 +126,7 @@ class SocialGenerator(Generator):
             url=self.settings["SOCIAL_PREVIEW_URL"],
             social_queue_url=self.settings["SOCIAL_QUEUE_SAVE_AS"],
             social_feeds=feeds,
-            social_total={
-                n.name: sum(p["network"] == n.name for p in result.posts) for n in result.networks
-            },
+            social_total={n.name: len(result.network_records(n.name)) for n in result.networks},
             **preview_context(result, int(self.settings.get("SOCIAL_PREVIEW_MAX_POSTS") or 0)),
         )
 

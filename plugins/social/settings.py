@@ -15,6 +15,8 @@ DEFAULTS = {
     "SOCIAL_HASHTAGS_MAX": 3,
     "SOCIAL_SENTENCES": 2,  # leading sentences taken from the article text
     "SOCIAL_CARD_DESCRIPTION_LENGTH": 200,
+    # Composed posts are kept per document in CACHE_PATH/social/ (see cache.py)
+    "SOCIAL_CACHE": True,
     # Output (build time)
     "SOCIAL_QUEUE_SAVE_AS": "social/queue.json",
     "SOCIAL_ATOM_SAVE_AS": "social/{network}.atom.xml",
