@@ -5,6 +5,7 @@ same guarantees: a failed build leaves `output/` untouched and reports one
 line per problem.
 """
 
+import gc
 import logging
 import os
 import time
@@ -109,6 +110,7 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
     finally:
         root.removeHandler(collector)
         reset_signals()  # leave no plugin connected for whatever runs next in this process
+        gc.unfreeze()  # a plugin may have frozen objects (speed); a failed build must not keep them
 
     failed = bool(collector.errors) or (strict and bool(collector.warnings))
     if failed:

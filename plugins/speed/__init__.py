@@ -4,7 +4,7 @@ then in parallel. See reading.py, writer.py and fingerprint.py."""
 
 from pelican import signals
 
-from . import lists, reading, settings, urls
+from . import lists, memory, reading, settings, urls
 
 
 def register():
@@ -12,5 +12,6 @@ def register():
     signals.generator_init.connect(reading.prefetch)
     signals.article_generator_finalized.connect(lists.index_term_lists)
     signals.all_generators_finalized.connect(urls.fix_urls)
+    signals.all_generators_finalized.connect(memory.freeze)
     signals.get_writer.connect(settings.writer_class)
     signals.finalized.connect(settings.flush_writer)

@@ -4,6 +4,7 @@ import logging
 import os
 import time
 
+from . import memory
 from .fingerprint import Digester, _h, code_fingerprint
 from .writer import IncrementalWriter, active_writer
 
@@ -43,6 +44,9 @@ def flush_writer(pelican):
     if writer is None or writer.output_path != pelican.output_path:
         return
     started = time.perf_counter()
-    rendered = writer.flush()
+    try:
+        rendered = writer.flush()
+    finally:
+        memory.unfreeze()
     logger.info("speed: %d files rendered, %d reused in %.2f s", rendered, writer.linked,
                 time.perf_counter() - started)

@@ -128,6 +128,21 @@ def test_setting_changed(site, tmp_path):
     _check(site, tmp_path)
 
 
+def test_taxonomy_changed(site, tmp_path):
+    # a lower default threshold gives more automatic topics: tags, topic pages,
+    # tag feeds, related documents and the report all change
+    _edit(site.content / "themen.yml", "threshold: 2.0\n", "threshold: 1.5\n")
+    _check(site, tmp_path)
+
+
+def test_outage_update_added(site, tmp_path):
+    notice = site.content / "stoerungen" / "wartung-mobilfunk-hamburg-2026-11-25.md"
+    text = notice.read_text(encoding="utf-8").rstrip("\n")
+    notice.write_text(text + "\n\n## 2026-11-24 11:30 – scheduled\n\nDie Arbeiten finden wie geplant statt.\n",
+                      encoding="utf-8")
+    _check(site, tmp_path)
+
+
 def test_two_cold_builds_are_identical(site, tmp_path):
     site.build(tmp_path / "cold-a", tmp_path / "cache-a")
     site.build(tmp_path / "cold-b", tmp_path / "cache-b")
