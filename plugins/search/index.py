@@ -1,14 +1,9 @@
 """The Pagefind index: the last step of every build (`finalized`).
 
-For each searchable document (see documents.py) the main content - the
-element marked `data-pagefind-body` - is cut out of the written page and put
-into a small stand-in page together with what the search page needs:
-
-- filters "Typ", "Kategorie", "Thema" and the meta fields "title", "datum"
-  as `<meta>` tags (one per value, so commas in names are safe);
-- the parts of German compounds as the meta field "begriffe": Pagefind 1.5
-  searches meta fields but never shows them in excerpts, so "Vertrauen" finds
-  "Kundenvertrauen" without junk in the result text.
+Each searchable document (documents.py) becomes a stand-in page
+(standins.py): its main text plus filters, meta fields and the parts of its
+German compounds. Pagefind indexes those pages; reproducible.py then makes
+its output byte-for-byte reproducible.
 
 Umlauts need no extra terms: Pagefind 1.5 folds diacritics ("Störung" is also
 indexed as "storung") and its German Snowball stemmer reads "oe" as "ö", at
@@ -16,144 +11,70 @@ build time and in the browser alike, so "Störung", "Stoerung" and "Storung"
 find the same pages (tests/search proves all three in the browser; a Pagefind
 upgrade that changed this would fail them).
 
-The stand-in pages are hashed; when the hash equals the one stored with the
-previous index (in FINAL_OUTPUT_PATH, the last good build), that index is
-copied instead of rebuilt. Pagefind runs once for the whole set
-(`add_directory` on a temporary folder): one round trip to its service
-instead of one per page.
+What keeps the step fast (issue 7) without changing the index:
+
+- Stand-in pages, their compound terms and the compound splits of every word
+  are cached between builds (cache.py): only new or changed pages are cut
+  and split, and a build whose pages bring no new word does not even load
+  the word lists.
+- When the stand-in pages hash to the fingerprint stored with the previous
+  index (in FINAL_OUTPUT_PATH, the last good build), that index is
+  hard-linked instead of rebuilt.
+- Otherwise the pages go to one `pagefind --service` process through its
+  stdin (service.py), in a fixed order: no temporary files, Pagefind parses
+  each page while the next one is prepared, and the index does not depend on
+  the order in which a file system lists a folder.
+- The bundle comes back in memory and is written here, once (filter files
+  already in canonical order): a file identical to the one in the previous
+  index - the fragment (one per page) of an unchanged page, Pagefind's
+  scripts - is hard-linked instead of written. Creating thousands of files is
+  what costs on a slow file system, not linking them.
+
+Pagefind itself still parses every page and builds and compresses the whole
+index on every rebuild: its format has no partial update.
 """
 
-import asyncio
-import concurrent.futures
 import hashlib
-import html
 import logging
 import os
-import re
 import shutil
-import tempfile
 import time
-from importlib import metadata
 
-from . import compounds
+from . import cache, compounds
 from .documents import documents_for
-from .reproducible import canonicalize
+from .reproducible import canonical, page_count
+from .service import PagefindError, PagefindService
+from .standins import collect_pages, compound_terms, with_terms
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"  # bump when the stand-in pages change shape
+FORMAT_VERSION = "2"  # bump when the stand-in pages change shape
 FINGERPRINT_FILE = "fingerprint.txt"
 ENTRY_FILE = "pagefind-entry.json"
 
-HTML_LANG = re.compile(r"<html\b[^>]*?\blang=[\"']?([A-Za-z-]+)", re.I)
-TAG = re.compile(r"<[^>]+>")
-IGNORED = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
 
-
-def _start_tag(attribute):
-    return re.compile(
-        rf"<([a-zA-Z][a-zA-Z0-9-]*)(?=[^>]*?\s{attribute}(?:[\s=>/]))[^>]*>", re.S
-    )
-
-
-VOID_ELEMENTS = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-}
-BODY_START = _start_tag("data-pagefind-body")
-IGNORE_START = _start_tag("data-pagefind-ignore")
-
-
-def element_spans(page, start_tag):
-    """(start, end) of every top-level element whose start tag matches `start_tag`."""
-    spans = []
-    position = 0
-    while True:
-        start = start_tag.search(page, position)
-        if not start:
-            return spans
-        name = start.group(1)
-        if name.lower() in VOID_ELEMENTS:
-            spans.append((start.start(), start.end()))
-            position = start.end()
-            continue
-        tags = re.compile(rf"<(/?){re.escape(name)}\b[^>]*>", re.I)
-        depth = 0
-        end = None
-        for tag in tags.finditer(page, start.start()):
-            depth += -1 if tag.group(1) else 1
-            if depth == 0:
-                end = tag.end()
-                break
-        if end is None:  # unclosed element: take the rest, as a browser would
-            end = len(page)
-        spans.append((start.start(), end))
-        position = end
-
-
-def extract_bodies(page):
-    """Outer HTML of every top-level element carrying `data-pagefind-body`."""
-    return [page[start:end] for start, end in element_spans(page, BODY_START)]
-
-
-def indexed_text(fragment):
-    """The text Pagefind indexes in an HTML fragment (ignored parts and scripts left out)."""
-    pieces = []
-    position = 0
-    for start, end in element_spans(fragment, IGNORE_START):
-        pieces.append(fragment[position:start])
-        position = end
-    pieces.append(fragment[position:])
-    return html.unescape(TAG.sub(" ", IGNORED.sub(" ", " ".join(pieces))))
-
-
-def _meta(kind, name, value):
-    return f'<meta data-pagefind-{kind}="{name}[content]" content="{html.escape(value, quote=True)}">'
-
-
-def stand_in_page(document, bodies, lang):
-    """The page Pagefind indexes for `document` (without compound terms)."""
-    head = [
-        '<meta charset="utf-8">',
-        _meta("meta", "title", document.title),
-        _meta("filter", "Typ", document.kind),
-    ]
-    if document.category:
-        head.append(_meta("filter", "Kategorie", document.category))
-    head.extend(_meta("filter", "Thema", tag) for tag in document.tags)
-    if document.date:
-        head.append(_meta("meta", "datum", document.date))
-        head.append(_meta("sort", "datum", document.sort_date))
+def rules(settings):
+    """What besides the pages shapes the index; part of the fingerprint and of the cache."""
     return (
-        f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head>{"".join(head)}</head>'
-        f'<body>{"".join(bodies)}</body></html>'
+        FORMAT_VERSION, compounds.VERSION, cache.package_version("pagefind_bin", "pagefind"),
+        cache.package_version("simplemma"), cache.package_version("wordfreq"),
+        str(settings.get("SEARCH_COMPOUND_PARTS", True)),
     )
 
 
-def with_compound_terms(page):
-    """Add the meta field "begriffe": compound parts the page does not contain as words."""
-    terms = compounds.extra_terms(indexed_text(page.split("<body>", 1)[1]))
-    if not terms:
-        return page
-    return page.replace("</head>", _meta("meta", "begriffe", " ".join(terms)) + "</head>", 1)
+def _digest(page):
+    return hashlib.sha256(page.encode("utf-8")).digest()
 
 
-def _pagefind_version():
-    for name in ("pagefind_bin", "pagefind"):
-        try:
-            return f"{name} {metadata.version(name)}"
-        except metadata.PackageNotFoundError:
-            continue
-    return "pagefind ?"
+def fingerprint(pages, settings, digests=None):
+    """Hash of everything the index is built from: stand-in pages and rules.
 
-
-def fingerprint(pages, settings):
-    """Hash of everything the index is built from: pages, rules, Pagefind version."""
+    Compound terms are left out: they follow from a page and the rules."""
     digest = hashlib.sha256()
-    for part in (FORMAT_VERSION, compounds.VERSION, _pagefind_version(),
-                 str(settings.get("SEARCH_COMPOUND_PARTS", True))):
+    for part in rules(settings):
         digest.update(part.encode() + b"\0")
     for path, page in sorted(pages.items()):
-        digest.update(path.encode() + b"\0" + hashlib.sha256(page.encode()).digest())
+        digest.update(path.encode() + b"\0" + (digests[path] if digests else _digest(page)))
     return digest.hexdigest()
 
 
@@ -185,46 +106,55 @@ def _copy_previous(previous, bundle):
     shutil.copytree(previous, bundle, copy_function=_link_or_copy)
 
 
-def collect_pages(documents, output_path):
-    """{relative path: stand-in page} for every document whose page has a body to index."""
-    pages = {}
-    for document in documents:
-        path = os.path.join(output_path, document.save_as)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                page = handle.read()
-        except OSError:
-            continue  # e.g. a document whose page a plugin chose not to write
-        bodies = extract_bodies(page)
-        if not bodies:
-            logger.warning(
-                "%s: %s: no element with data-pagefind-body; expected the template to mark the "
-                "main text, the page is left out of the search",
-                document.save_as, "template",
-            )
-            continue
-        lang_match = HTML_LANG.search(page)
-        lang = lang_match.group(1) if lang_match else "de"
-        rel = document.save_as if document.save_as.endswith(".html") else \
-            os.path.join(document.save_as, "index.html")
-        pages[rel.replace(os.sep, "/")] = stand_in_page(document, bodies, lang)
-    return pages
+def run_pagefind(pages, meanwhile=None):
+    """Index `pages` (iterable of (source path, html), taken in this order);
+    the bundle as {relative path: bytes}. `meanwhile` is called once all pages
+    are in, while Pagefind builds the index."""
+    started = time.perf_counter()
+    with PagefindService() as service:
+        sent = [service.add_html_file(path, page) for path, page in pages]
+        for message_id in sent:
+            service.answer(message_id, "IndexedFile")
+        parsed = time.perf_counter()
+        files = service.get_files(meanwhile)
+    logger.debug("Pagefind: pages parsed in %.2f s, index built in %.2f s",
+                 parsed - started, time.perf_counter() - parsed)
+    return files
 
 
-async def _run_pagefind(source, bundle):
-    from pagefind.index import PagefindIndex
+def _same_file(path, data):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return False
 
-    # Leaving the context writes the files to the configured output_path.
-    async with PagefindIndex(config={"output_path": bundle}) as index:
-        result = await index.add_directory(source)
-    return result.get("page_count", 0)
 
-
-def run_pagefind(source, bundle):
-    """Pagefind's Python API is asyncio; run it in a thread of its own, so that
-    a caller that already has an event loop (e.g. a test browser) is not disturbed."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, _run_pagefind(source, bundle)).result()
+def write_bundle(bundle, files, previous=None):
+    """Write `files` ({relative path: bytes}) into the new folder `bundle`. A file
+    identical to the same file of the `previous` bundle is hard-linked from there
+    (nobody writes into an index file later, so sharing it is safe).
+    Returns how many files were linked."""
+    folders = set()
+    linked = 0
+    for rel, data in sorted(files.items()):
+        if os.path.isabs(rel) or ".." in rel.split("/"):
+            raise ValueError(f"{rel}: a bundle file outside the bundle")
+        target = os.path.join(bundle, rel)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        if previous and _same_file(os.path.join(previous, rel), data):
+            try:
+                os.link(os.path.join(previous, rel), target)
+                linked += 1
+                continue
+            except OSError:
+                pass  # e.g. another file system: write it
+        with open(target, "xb") as handle:
+            handle.write(data)
+    return linked
 
 
 def build_index(pelican):
@@ -239,53 +169,116 @@ def build_index(pelican):
     bundle = os.path.join(output, bundle_dir)
     final = settings.get("FINAL_OUTPUT_PATH")
     previous = os.path.join(os.path.abspath(final), bundle_dir) if final else None
-    has_previous = previous and os.path.abspath(previous) != bundle and _is_complete(previous)
+    if not (previous and os.path.abspath(previous) != bundle and _is_complete(previous)):
+        previous = None
 
     if not settings.get("SEARCH_INDEX", True):
-        if has_previous:
+        if previous:
             _copy_previous(previous, bundle)
             logger.info("Search index: skipped (SEARCH_INDEX is False); kept the previous index")
         else:
             logger.info("Search index: skipped (SEARCH_INDEX is False); there is no previous index")
         return
 
-    pages = collect_pages(documents, output)
+    phases = _Phases(started)
+    memory = _Memory(settings)
+    pages = collect_pages(documents, output, memory.old["pages"], memory.new["pages"])
+    phases.done(f"{len(pages)} pages read, {memory.pages_changed()} of them new or changed")
     if not pages:
         logger.info("Search index: nothing to index (no articles, FAQ entries or notices)")
         return
-    current = fingerprint(pages, settings)
-    if has_previous and _read_fingerprint(previous) == current:
+    digests = {path: _digest(page) for path, page in pages.items()}
+    current = fingerprint(pages, settings, digests)
+    if previous and _read_fingerprint(previous) == current:
         _copy_previous(previous, bundle)
+        memory.keep(digests.values())
+        memory.save()
         logger.info(
             "Search index: no indexed page changed, reused the previous index (%d pages, %.2f s)",
             len(pages), time.perf_counter() - started,
         )
         return
 
-    with tempfile.TemporaryDirectory(prefix="search-index-") as source:
-        for rel, page in pages.items():
-            if settings.get("SEARCH_COMPOUND_PARTS", True):
-                page = with_compound_terms(page)
-            target = os.path.join(source, rel)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8") as handle:
-                handle.write(page)
-        shutil.rmtree(bundle, ignore_errors=True)
-        try:
-            count = run_pagefind(source, bundle)
-        except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
-            logger.error(
-                "search index: Pagefind: could not build the index (%s); expected the package "
-                "pagefind[bin] from requirements.txt to be installed", exc,
-            )
-            return
-    if count != len(pages) or not _is_complete(bundle):
+    order = sorted(pages)  # a fixed order: Pagefind numbers the pages as they come
+    compound_parts = settings.get("SEARCH_COMPOUND_PARTS", True)
+    try:
+        files = canonical(run_pagefind(
+            _with_compound_terms(order, pages, digests, memory, compound_parts), memory.save))
+        count = page_count(files)
+    except (PagefindError, OSError, ValueError, KeyError) as exc:
+        logger.error(
+            "search index: Pagefind: could not build the index (%s); expected the package "
+            "pagefind[bin] from requirements.txt to be installed", exc,
+        )
+        return
+    if count != len(pages) or "pagefind.js" not in files:
         logger.error(
             "search index: Pagefind: indexed %d of %d pages; expected all of them",
             count, len(pages),
         )
         return
-    canonicalize(bundle)
-    with open(os.path.join(bundle, FINGERPRINT_FILE), "w", encoding="utf-8") as handle:
-        handle.write(current + "\n")
+    phases.done("Pagefind")
+    files[FINGERPRINT_FILE] = (current + "\n").encode("utf-8")
+    shutil.rmtree(bundle, ignore_errors=True)
+    linked = write_bundle(bundle, files, previous)
+    phases.done(f"{len(files) - linked} files written, {linked} linked")
+    logger.debug("Search index: %s", phases)
     logger.info("Search index: %d pages indexed in %.2f s", count, time.perf_counter() - started)
+
+
+def _with_compound_terms(order, pages, digests, memory, compound_parts):
+    """The stand-in pages with their compound terms, one by one, so that Pagefind
+    parses the pages already sent while the next ones are prepared."""
+    for path in order:
+        digest = digests[path]
+        terms = memory.old["terms"].get(digest) if compound_parts else ""
+        if terms is None:
+            terms = compound_terms(pages[path])
+        memory.new["terms"][digest] = terms
+        yield path, with_terms(pages[path], terms)
+
+
+class _Memory:
+    """The step's cache (cache.py) during one build: what earlier builds left
+    (`old`) and what this build used (`new`, the part that is saved)."""
+
+    PARTS = ("pages", "terms")
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.rules = rules(settings)
+        stored = cache.load(settings, self.rules)
+        self.old = {part: stored.get(part, {}) for part in self.PARTS}
+        self.new = {part: {} for part in self.PARTS}
+        compounds.remember_splits(stored.get("words", {}))
+        self.words = len(compounds.known_splits())
+
+    def pages_changed(self):
+        return len(self.new["pages"].keys() - self.old["pages"].keys())
+
+    def keep(self, digests):
+        """The previous index is reused: keep the terms of its pages."""
+        self.new["terms"] = {d: self.old["terms"][d] for d in digests if d in self.old["terms"]}
+
+    def save(self):
+        words = compounds.known_splits()
+        if len(words) == self.words and all(
+                self.new[part].keys() == self.old[part].keys() for part in self.PARTS):
+            return
+        cache.save(self.settings, self.rules, dict(self.new, words=dict(words)))
+
+
+class _Phases:
+    """Where the time of the step went, for the debug log."""
+
+    def __init__(self, started):
+        self.last = started
+        self.parts = []
+
+    def done(self, what):
+        now = time.perf_counter()
+        self.parts.append(f"{what} {now - self.last:.2f} s")
+        self.last = now
+
+    def __str__(self):
+        return ", ".join(self.parts)

@@ -5,10 +5,10 @@ the values in each `filter/*.pf_filter` file (and therefore the file names,
 the `pf_meta` file that lists them and `pagefind-entry.json`) changes from run
 to run; upstream says so (Pagefind/pagefind#638: fragments are stable since
 1.3, "other files will still change, such as the filter/metadata indexes").
-Two builds of the same site must give the same files, so after Pagefind ran
-we put every filter file into one canonical order and name files after a
-hash of their content. Only the order changes, never what the files say:
-Pagefind's browser code looks values up by name.
+Two builds of the same site must give the same files, so before the bundle
+is written we put every filter file into one canonical order and name files
+after a hash of their content. Only the order changes, never what the files
+say: Pagefind's browser code looks values up by name.
 
 The files are gzip(b"pagefind_dcd" + CBOR); cbor2 reads and writes them.
 """
@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import io
 import json
-import os
 
 import cbor2
 
@@ -26,11 +25,10 @@ ENTRY = "pagefind-entry.json"
 FILTERS = 3  # position of the filter list in a pf_meta file
 
 
-def _read(path):
-    with gzip.open(path, "rb") as handle:
-        data = handle.read()
+def _decode(data, name):
+    data = gzip.decompress(data)
     if not data.startswith(SIGNATURE):
-        raise ValueError(f"{path}: not a Pagefind data file")
+        raise ValueError(f"{name}: not a Pagefind data file")
     return cbor2.loads(data[len(SIGNATURE):])
 
 
@@ -46,36 +44,38 @@ def _name(language, data, length):
     return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
 
 
-def canonicalize(bundle):
-    """Rewrite the filter indexes of every language in `bundle` in one canonical order."""
-    entry_path = os.path.join(bundle, ENTRY)
-    with open(entry_path, encoding="utf-8") as handle:
-        entry = json.load(handle)
+def page_count(files):
+    """How many pages the bundle {relative path: bytes} holds, over all languages."""
+    entry = json.loads(files[ENTRY])
+    return sum(info.get("page_count", 0) for info in entry.get("languages", {}).values())
+
+
+def canonical(files):
+    """The bundle {relative path: bytes} with the filter indexes of every
+    language in one canonical order, named after their content."""
+    files = dict(files)
+    entry = json.loads(files[ENTRY])
     for language, info in sorted(entry.get("languages", {}).items()):
-        meta_path = os.path.join(bundle, f"pagefind.{info['hash']}.pf_meta")
-        meta = _read(meta_path)
+        meta_name = f"pagefind.{info['hash']}.pf_meta"
+        meta = _decode(files.pop(meta_name), meta_name)
         if not (isinstance(meta, list) and len(meta) > FILTERS and all(
                 isinstance(f, list) and len(f) == 2 for f in meta[FILTERS])):
-            raise ValueError(f"{meta_path}: not the Pagefind 1.5 layout this step knows")
+            raise ValueError(f"{meta_name}: not the Pagefind 1.5 layout this step knows")
         # meta: [version, pages, index chunks, [[filter name, file hash], ...], sorts, meta fields]
-        filters = meta[FILTERS]
+        filters = sorted(meta[FILTERS], key=lambda f: f[0])
+        decoded = [(filter_name, files.pop(f"filter/{file_hash}.pf_filter"))
+                   for filter_name, file_hash in filters]
         renamed = []
-        for filter_name, file_hash in sorted(filters, key=lambda f: f[0]):
-            path = os.path.join(bundle, "filter", f"{file_hash}.pf_filter")
-            name, values = _read(path)
-            values = sorted(values, key=lambda value: value[0])
-            data = _encode([name, values])
+        for filter_name, data in decoded:
+            name, values = _decode(data, filter_name)
+            data = _encode([name, sorted(values, key=lambda value: value[0])])
             new_hash = _name(language, data, 7)
-            os.unlink(path)
-            with open(os.path.join(bundle, "filter", f"{new_hash}.pf_filter"), "wb") as handle:
-                handle.write(data)
+            files[f"filter/{new_hash}.pf_filter"] = data
             renamed.append([filter_name, new_hash])
         meta[FILTERS] = renamed
         data = _encode(meta)
         new_meta_hash = _name(language, data, 10)
-        os.unlink(meta_path)
-        with open(os.path.join(bundle, f"pagefind.{new_meta_hash}.pf_meta"), "wb") as handle:
-            handle.write(data)
+        files[f"pagefind.{new_meta_hash}.pf_meta"] = data
         info["hash"] = new_meta_hash
-    with open(entry_path, "w", encoding="utf-8") as handle:
-        json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
+    files[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files

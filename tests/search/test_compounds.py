@@ -34,3 +34,29 @@ def test_other_words_stay_whole(word):
 def test_extra_terms_are_only_parts_the_text_lacks():
     text = "Über Kundenvertrauen wird viel gesprochen. Ein Netzausfall zeigt, ob das Netz hält."
     assert extra_terms(text) == ["Kunden", "Vertrauen", "Ausfall"]
+
+
+WORDS = [
+    "Kundenvertrauen", "Netzausfall", "Störungsmeldung", "Wartungsarbeiten", "Vertragslaufzeit",
+    "Freizeichen", "Wartezeit", "Vertragsende", "Vertrauen", "Ausfall", "Donnerstag", "Hintergrund",
+    "Mitarbeitende", "Leserinnen", "Einsehen", "Herunterladen", "Kundschaft", "Glasfaserausbau",
+    "Rückrufservice", "Rechnungsadresse", "Zahlungserinnerung", "Kundenservicezentrum",
+]
+
+
+def _splits_with(monkeypatch, full_after):
+    from search import compounds
+
+    for name in ("_splits", "_noun", "_zipf"):
+        monkeypatch.setattr(compounds, name, {})
+    monkeypatch.setattr(compounds, "_lookups", 0)
+    monkeypatch.setattr(compounds, "FULL_DICTIONARY_AFTER", full_after)
+    return {word: split(word) for word in WORDS}
+
+
+def test_both_dictionary_backends_split_alike(monkeypatch):
+    """simplemma's low-memory backend (used first) and its full dictionary answer alike."""
+    low = _splits_with(monkeypatch, 10**9)
+    full = _splits_with(monkeypatch, 0)
+    assert low == full
+    assert low["Glasfaserausbau"] and low["Donnerstag"] == []  # the words do get split

@@ -10,7 +10,7 @@ import pytest
 import search.index
 from german.dates import to_berlin as berlin
 from search.documents import collect
-from search.index import collect_pages, extract_bodies, indexed_text
+from search.standins import collect_pages, extract_bodies, indexed_text
 from tests.search.sites import index_fragments, plugins_with_faq_and_search
 from tests.support.sites import build_fixture_site
 
@@ -138,9 +138,9 @@ def test_unchanged_pages_reuse_the_previous_index(tmp_path, monkeypatch):
     calls = []
     original = search.index.run_pagefind
 
-    def spy(source, bundle):
-        calls.append(source)
-        return original(source, bundle)
+    def spy(pages, meanwhile=None):
+        calls.append(pages)
+        return original(pages, meanwhile)
 
     monkeypatch.setattr(search.index, "run_pagefind", spy)
     files = dict(FILES, **{"faq/rechnung.md": FILES["faq/rechnung.md"] + "\n        Oder per Post.\n"})
