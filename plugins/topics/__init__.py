@@ -24,4 +24,5 @@ def register():
     signals.content_object_init.connect(assign.on_content_object_init)
     signals.article_generator_pretaxonomy.connect(assign.on_article_generator_pretaxonomy)
     signals.all_generators_finalized.connect(finalize.on_all_generators_finalized)
+    signals.finalized.connect(finalize.on_finalized)
     signals.get_generators.connect(report.get_generators)

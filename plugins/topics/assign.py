@@ -8,8 +8,10 @@
   topics merged into `tags` as pelican.urlwrappers.Tag objects. Editor tags stay
   first and are never removed; `Topics: off` and `Topics-Exclude:` are honoured;
   `metadata["auto_topics"]` lists the names of the tags added automatically.
-  In big builds (TOPICS_WORKER, worker.py) a text not in the cache is analyzed
-  in a second process meanwhile, and its tags are merged in the next step.
+  In big builds (TOPICS_WORKER, worker.py) texts not in the cache are analyzed
+  in a second process meanwhile, and their tags are merged in the next step;
+  the worker only starts once enough texts miss the cache to pay for it (a
+  rebuild after editing one article analyzes it here, in milliseconds).
 - `article_generator_pretaxonomy`: every article has its final tags here, before
   Pelican builds categories, tags and feeds. Articles that came from Pelican's
   content cache are re-tagged if the taxonomy changed since they were cached.
@@ -27,16 +29,25 @@ import os
 from pelican.contents import Content, Page, Static
 from pelican.urlwrappers import Tag
 
-from . import cache
+from german import lemmas
+
+from . import background, cache
+from . import report as report_module
 from . import settings as topic_settings
 from . import taxonomy as taxonomy_module
-from .engine import Engine
+from .engine import Engine, Result, has_evidence
 
 logger = logging.getLogger(__name__)
 
 # Pelican's own static pages are not tagged; every other Content subclass is.
 SKIP_TYPES = (Page, Static)
 MAX_STATES = 4
+# Below this many documents the report and caches are written in the build process.
+BACKGROUND_MINIMUM = 200
+# A worker process costs about 0.3 s to start (more when it must load simplemma's
+# dictionary); below this many texts to analyze, the build process does it.
+WORKER_AFTER_MISSES = 48
+EARLY_WORKER = True
 
 
 def display_path(path, settings):
@@ -74,8 +85,15 @@ class State:
         self.reported = set()
         self.report = None
         self.waiting = []
+        self.held = []  # (key, title, summary, content) not yet given to a worker
         self.pipeline = None
         self.use_worker = False
+        self.store = None
+        self.lemma_sizes = None  # (lemmas, known) answers in the lemma cache file
+        self.early_worker = False  # started at `initialized`, for the run about to begin
+        self.job = None  # background.Job writing the report JSON and the caches
+        self.json_written = False
+        self.stale_store = False  # a background process rewrote the cache files
         topic_settings.apply_defaults(settings)
         self.path = os.path.join(settings["PATH"], settings["TOPICS_TAXONOMY"])
         self.display = display_path(self.path, settings)
@@ -113,23 +131,38 @@ class State:
         settings = self.settings
         self.engine = Engine(taxonomy, settings.get("TOPICS_PLACE_WEIGHTS") or {},
                              settings.get("TOPICS_MAX_AUTO", 5))
+        self.store = None
         if settings.get("TOPICS_CACHE"):
-            self.engine.memory.update(cache.load(cache.cache_dir(settings), self.engine.fingerprint))
+            directory = cache.cache_dir(settings)
+            self.store = cache.AnalysisStore(directory, self.engine.fingerprint)
+            self.engine.memory.update(self.store.load())
             self.engine.loaded_keys = set(self.engine.memory)
+            self.engine.evidence_source = self.store.evidence
+            self.lemma_sizes = cache.load_lemmas(directory)
 
     def begin_run(self):
         """Start of a build run: pick up an edited taxonomy, forget last run's notes."""
-        if hash(self._read()) != self.text_hash:
+        reloaded = hash(self._read()) != self.text_hash
+        if reloaded:
+            self.close_worker()  # it was started for the old taxonomy
             self.load()
         for where, field, expected in self.problems:
             logger.error("%s: %s: %s", where, field, expected)
         self.reported = set()
         self.report = None
-        self.close_worker()
+        if not self.early_worker:
+            self.close_worker()
+        self.early_worker = False
+        self.join_background()
+        if self.stale_store and self.store is not None and self.engine is not None:
+            self.store.load()  # learn the shard files the background process wrote
+        self.stale_store = False
+        self.json_written = False
         self.waiting = []
+        self.held = []
         if self.engine is not None:
             self.engine.used = set()
-        self.use_worker = self.engine is not None and worker_wanted(self.settings)
+        self.use_worker = self.pipeline is not None or (self.engine is not None and worker_wanted(self.settings))
 
     # -- tags --------------------------------------------------------------
 
@@ -206,20 +239,45 @@ class State:
         exclude = self.excluded(meta.get("topics-exclude"), source)
         key = None
         if on:
-            title = str(getattr(doc, "title", None) or meta.get("title") or meta.get("question") or "")
-            summary = str(meta.get("summary") or "")
-            content = getattr(doc, "_content", "") or ""
+            title, summary, content = self.text_of(doc)
             key = self.engine.key(title, summary, content)
             self.engine.used.add(key)
             if key not in self.engine.memory:
-                pipeline = self.pipeline_for_misses() if defer else None
-                if pipeline is not None:
-                    pipeline.submit(key, title, summary, content)
+                if defer and self.use_worker:
+                    self.defer(key, title, summary, content)
                     self.waiting.append((doc, key, on, exclude))
                     self._merge(doc, editor_tags, [], None, on, exclude, [], None)
                     return
                 self.engine.analyze(title, summary, content)
         self._finish(doc, key, on, exclude)
+
+    @staticmethod
+    def text_of(doc):
+        """(title, summary, content): the text of a document that is analysed."""
+        meta = doc.metadata
+        title = str(getattr(doc, "title", None) or meta.get("title") or meta.get("question") or "")
+        return title, str(meta.get("summary") or ""), getattr(doc, "_content", "") or ""
+
+    def with_evidence(self, docs):
+        """Make sure these documents' analyses hold their evidence (the report needs it).
+
+        Analyses from the disk cache come without; their evidence is read from
+        the cache's shards, or, if a shard is lost, the text is analysed again:
+        the same text gives the same analysis.
+        """
+        wanted = []
+        for doc in docs:
+            result = doc.__dict__.get("topics_result")
+            if result is not None and result.analysis is not None and not has_evidence(result.analysis):
+                wanted.append((doc, result))
+        if not wanted:
+            return
+        self.engine.complete([result.key for _doc, result in wanted])
+        for doc, result in wanted:
+            analysis = self.engine.memory.get(result.key)
+            if analysis is None or not has_evidence(analysis):
+                _key, analysis = self.engine.analyze(*self.text_of(doc), fresh=True)
+            result.analysis = analysis
 
     def _finish(self, doc, key, on, exclude):
         editor_tags = doc.topics_editor_tags
@@ -235,50 +293,141 @@ class State:
         doc.tags = list(editor_tags) + auto
         doc.metadata["tags"] = doc.tags
         doc.metadata["auto_topics"] = [tag.name for tag in auto]
-        doc.topics_result = {
-            "engine": self.engine.fingerprint if analysis is not None or not on else None,
-            "key": key,
-            "on": on,
-            "exclude": sorted(exclude),
-            "auto": assigned,
-            "candidates": candidates,
-            "analysis": analysis,
-        }
+        doc.topics_result = Result(
+            engine=self.engine.fingerprint if analysis is not None or not on else None,
+            key=key,
+            on=on,
+            exclude=sorted(exclude),
+            auto=assigned,
+            candidates=candidates,
+            analysis=analysis,
+        )
+
+    def defer(self, key, title, summary, content):
+        """A text for the worker; held back until enough of them make one pay off.
+
+        With no analyses cached at all (a cold build) the worker starts at
+        once, so that it has loaded simplemma's dictionary by the time the
+        texts arrive.
+        """
+        if self.pipeline is not None:
+            self.pipeline.submit(key, title, summary, content)
+            return
+        self.held.append((key, title, summary, content))
+        if len(self.held) >= WORKER_AFTER_MISSES or not self.engine.loaded_keys:
+            pipeline = self.start_worker()
+            if pipeline is not None:
+                held, self.held = self.held, []
+                for item in held:
+                    pipeline.submit(*item)
 
     def finish_waiting(self):
-        """Merge the tags of documents whose text went to the worker."""
+        """Merge the tags of documents whose text was deferred (worker or held back)."""
+        held, self.held = self.held, []
+        for key, title, summary, content in held:
+            if key not in self.engine.memory:
+                self.engine.analyze(title, summary, content)
         if self.pipeline is not None:
             self.pipeline.wait()
         waiting, self.waiting = self.waiting, []
         for doc, key, on, exclude in waiting:
             self._finish(doc, key, on, exclude)
 
-    def pipeline_for_misses(self):
-        """The analysis worker, started on the first cache miss of a big build."""
-        if not self.use_worker:
-            return None
-        if self.pipeline is None:
+    def start_early(self):
+        """With nothing cached (first build, new taxonomy) on a big site, start the worker
+        now: it loads simplemma's dictionary while Pelican is still reading Markdown,
+        instead of after it, when the tags are already wanted."""
+        if (EARLY_WORKER and self.engine is not None and not self.engine.loaded_keys
+                and self.pipeline is None and worker_wanted(self.settings)):
+            self.use_worker = True
+            if self.start_worker() is not None:
+                self.early_worker = True
+
+    def start_worker(self):
+        """The analysis worker process(es), or None (then texts are analyzed here)."""
+        if self.pipeline is None and self.use_worker:
             from .worker import Pipeline
 
             # One worker per spare core: the build process itself keeps reading Markdown.
             workers = self.settings.get("TOPICS_WORKERS") or max(1, min((os.cpu_count() or 1) - 1, 3))
-            self.pipeline = Pipeline(self.engine, workers)
+            self.pipeline = Pipeline(self.engine, workers, lemmas.memo())
             if not self.pipeline.alive:
                 self.use_worker = False
                 self.pipeline = None
         return self.pipeline
 
     def close_worker(self):
+        """Stop the worker; what it learnt about words joins this process's lemma memo."""
         if self.pipeline is not None:
-            self.pipeline.close()
+            learnt = self.pipeline.close()
             self.pipeline = None
+            for found, known in learnt:
+                lemmas.remember(found, known)
+
+    def finish_outputs(self, documents):
+        """Caches and bericht.json, in a background process when that is real work.
+
+        The JSON goes to the staging output now (not in the report generator)
+        unless Pelican may still empty the output directory (DELETE_OUTPUT_DIRECTORY).
+        """
+        settings = self.settings
+        writer = None
+        rel = settings.get("TOPICS_REPORT_JSON_SAVE_AS")
+        if rel and self.report is not None and not settings.get("DELETE_OUTPUT_DIRECTORY"):
+            writer = report_module.JsonWriter(self.report, settings, os.path.join(settings["OUTPUT_PATH"], rel),
+                                              rel)
+        heavy = (writer is not None and not writer.unchanged) or self.caches_changed()
+
+        def work():
+            self.save_caches()
+            if writer is not None:
+                writer.run()
+
+        if heavy and documents >= BACKGROUND_MINIMUM:
+            if self.store is not None:
+                self.store.keep_readable(self._cache_entries())
+            self.job = background.start(work, "writing the topic report and cache")
+        if self.job is None:
+            work()
+        else:
+            self.stale_store = True
+        self.json_written = writer is not None
+
+    def join_background(self):
+        if self.job is not None:
+            job, self.job = self.job, None
+            job.join()
+
+    def _cache_entries(self):
+        engine = self.engine
+        return {key: engine.memory[key] for key in engine.used if key in engine.memory}
+
+    def caches_changed(self):
+        if self.store is not None and self.store.needs_save(self._cache_entries()):
+            return True
+        return self.lemma_sizes is not None and lemmas.memo_sizes() != self.lemma_sizes
+
+    def save_caches(self):
+        """Analyses used in this build and the lemma memo, when they changed."""
+        directory = cache.cache_dir(self.settings)
+        engine = self.engine
+        try:
+            if self.store is not None:
+                entries = self._cache_entries()
+                self.store.save(entries)
+                engine.loaded_keys = set(entries)
+            if self.lemma_sizes is not None and lemmas.memo_sizes() != self.lemma_sizes:
+                self.lemma_sizes = cache.save_lemmas(directory)
+        except OSError as exc:
+            logger.warning("%s: cache: cannot be written (%s); the next build analyzes again",
+                           directory, exc.strerror or exc)
 
     def ensure_current(self, doc):
         result = doc.__dict__.get("topics_result")
-        if result is None or result.get("engine") != self.engine.fingerprint:
+        if not isinstance(result, Result) or result.engine != self.engine.fingerprint:
             self.apply(doc)
-        elif result.get("key"):
-            self.engine.used.add(result["key"])
+        elif result.key:
+            self.engine.used.add(result.key)
 
 
 _states = []
@@ -290,6 +439,9 @@ def get_state(settings):
             return state
     state = State(settings)
     _states.insert(0, state)
+    for old in _states[MAX_STATES:]:  # a long-lived process (livereload) leaves no process behind
+        old.close_worker()
+        old.join_background()
     del _states[MAX_STATES:]
     return state
 
@@ -313,7 +465,7 @@ def enabled(settings):
 
 def on_initialized(pelican):
     if enabled(pelican.settings):
-        get_state(pelican.settings)
+        get_state(pelican.settings).start_early()
 
 
 def on_article_generator_init(generator):

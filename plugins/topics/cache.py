@@ -1,20 +1,43 @@
-"""Analysis results kept between builds, keyed by a hash of taxonomy and text.
+"""What topics keeps between builds, under <CACHE_PATH>/topics/.
 
-A rebuild where a text did not change then costs one hash instead of one
-analysis. Keys are content hashes, never modification times (a fresh CI
-checkout has new mtimes everywhere). A file that cannot be read or was written
-by something else is discarded with a warning and rebuilt, never trusted.
+- `analysis.pickle`: the numbers of every analysis (scores, places) by content
+  key, a hash of engine and text; small, read at the start of every build.
+- `evidence-<shard>-<token>.pickle`: the matched words and sentences (nine
+  tenths of the bytes), in 16 shards by the key's first hex digit, read only
+  when the report needs them; an edit rewrites one shard, not all. The
+  summary names the shard files it belongs with, so a crash between writes
+  never pairs a summary with other shards.
+- `lemmas.pickle`: every answer simplemma gave (word form → lemma, word →
+  known), so that a rebuild only loads simplemma's dictionary (about a
+  second) when a word never seen before must be looked up.
+- `report.pickle`: fingerprints of the last report (report.py).
+
+Keys are content hashes, never modification times (a fresh CI checkout has
+new mtimes everywhere). Every file is written to a temporary file and renamed.
+A file that cannot be read or was written by something else is discarded with
+a warning and rebuilt, never trusted; one written by other code or for another
+taxonomy is simply outdated and replaced.
 """
 
 import logging
 import os
 import pickle
+import secrets
 import tempfile
+
+from german import lemmas
+
+from . import engine as engine_module
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "nordlicht-topics-cache-1"
+FORMAT_FAMILY = "nordlicht-topics-cache-"
+FORMAT = FORMAT_FAMILY + "2"
 FILENAME = "analysis.pickle"
+LEMMAS = "lemmas.pickle"
+REPORT = "report.pickle"
+EVIDENCE_PREFIX = "evidence-"
+SHARDS = "0123456789abcdef"
 
 
 def cache_dir(settings):
@@ -24,44 +47,237 @@ def cache_dir(settings):
     return os.path.join(settings.get("CACHE_PATH") or "cache", "topics")
 
 
-def load(directory, engine_fingerprint):
-    """Entries for this engine, or {} (missing, foreign, corrupt or outdated file)."""
-    path = os.path.join(directory, FILENAME)
+def shard_of(key):
+    return key[:1]
+
+
+# -- files -------------------------------------------------------------------
+
+
+def read(path, kind):
+    """The dict stored at `path` if it is a topics cache file of `kind`, else None.
+
+    Missing: None, silently. Unreadable or foreign: None and a warning.
+    """
     try:
         with open(path, "rb") as handle:
             data = pickle.load(handle)
     except FileNotFoundError:
-        return {}
+        return None
     except Exception as exc:  # noqa: BLE001 - any unreadable cache is discarded
         logger.warning("%s: cache: unreadable (%s); expected a topics cache, discarded and rebuilt",
                        path, type(exc).__name__)
-        return {}
-    if not (isinstance(data, dict) and data.get("format") == FORMAT
-            and isinstance(data.get("entries"), dict)):
-        logger.warning("%s: cache: not written by the topics plugin; discarded and rebuilt", path)
-        return {}
-    if data.get("engine") != engine_fingerprint:
-        logger.info("%s: taxonomy or matcher changed; topics are computed afresh", path)
-        return {}
-    entries = data["entries"]
-    if not all(isinstance(v, dict) and "topics" in v for v in entries.values()):
-        logger.warning("%s: cache: damaged entries; discarded and rebuilt", path)
-        return {}
-    return entries
+        return None
+    if isinstance(data, dict) and str(data.get("format", "")).startswith(FORMAT_FAMILY) \
+            and data.get("format") != FORMAT:
+        logger.info("%s: written by another version of the topics plugin; rebuilt", path)
+        return None
+    if not (isinstance(data, dict) and data.get("format") == FORMAT and data.get("kind") == kind):
+        logger.warning("%s: cache: not a topics cache file; discarded and rebuilt", path)
+        return None
+    return data
 
 
-def save(directory, engine_fingerprint, entries):
+def write(path, data):
     """Write atomically: a half-written cache must never be read back."""
+    directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
-    data = {"format": FORMAT, "engine": engine_fingerprint, "entries": entries}
-    handle = tempfile.NamedTemporaryFile("wb", dir=directory, prefix=".analysis-", delete=False)
+    handle = tempfile.NamedTemporaryFile("wb", dir=directory, prefix=".tmp-", delete=False)
     try:
         with handle:
             pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, os.path.join(directory, FILENAME))
+        os.replace(handle.name, path)
     except BaseException:
         try:
             os.unlink(handle.name)
         except OSError:
             pass
         raise
+
+
+# -- analyses ----------------------------------------------------------------
+
+
+def _valid_numbers(entries):
+    return isinstance(entries, dict) and all(
+        isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("topics"), dict)
+        for k, v in entries.items())
+
+
+def _valid_shards(shards):
+    return isinstance(shards, dict) and all(
+        shard in SHARDS and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
+        and value[0].isalnum() and isinstance(value[1], list) for shard, value in shards.items())
+
+
+class AnalysisStore:
+    """The analyses of one engine on disk: numbers at once, evidence on demand."""
+
+    def __init__(self, directory, engine_fingerprint):
+        self.directory = directory
+        self.fingerprint = engine_fingerprint
+        self.shards = {}  # shard → (file token, frozenset of keys it holds)
+        self.loaded = {}  # shard → {key: evidence} read in this process
+
+    def path(self, name):
+        return os.path.join(self.directory, name)
+
+    def _shard_file(self, shard, token):
+        return self.path(f"{EVIDENCE_PREFIX}{shard}-{token}.pickle")
+
+    def load(self):
+        """{key: analysis without evidence} for this engine, or {}."""
+        self.shards, self.loaded = {}, {}
+        path = self.path(FILENAME)
+        data = read(path, "analysis")
+        if data is None:
+            return {}
+        if data.get("engine") != self.fingerprint:
+            logger.info("%s: taxonomy or matcher changed; topics are computed afresh", path)
+            return {}
+        entries, shards = data.get("entries"), data.get("shards")
+        if not (_valid_numbers(entries) and _valid_shards(shards)):
+            logger.warning("%s: cache: damaged entries; discarded and rebuilt", path)
+            return {}
+        try:
+            present = set(os.listdir(self.directory))
+        except OSError:
+            present = set()
+        for shard, (token, keys) in shards.items():
+            if os.path.basename(self._shard_file(shard, token)) in present:
+                self.shards[shard] = (token, frozenset(keys))
+        return entries
+
+    def evidence(self, keys):
+        """{key: evidence} for those of `keys` whose evidence is on disk."""
+        found = {}
+        for shard in sorted({shard_of(k) for k in keys}):
+            stored = self._load_shard(shard)
+            for key in keys:
+                if shard_of(key) == shard and key in stored:
+                    found[key] = stored[key]
+        return found
+
+    def _load_shard(self, shard):
+        if shard in self.loaded:
+            return self.loaded[shard]
+        stored = {}
+        if shard in self.shards:
+            token, keys = self.shards[shard]
+            path = self._shard_file(shard, token)
+            data = read(path, "evidence")
+            entries = data.get("entries") if data else None
+            if data is not None and (data.get("engine") != self.fingerprint or not isinstance(entries, dict)
+                                     or set(entries) != keys):
+                logger.warning("%s: cache: does not belong with %s; discarded and rebuilt", path, FILENAME)
+                entries = None
+            if entries is None:
+                self.shards.pop(shard)  # rewritten at the next save
+            else:
+                stored = entries
+        self.loaded[shard] = stored
+        return stored
+
+    def _changed_shards(self, keys):
+        wanted = {}
+        for key in keys:
+            wanted.setdefault(shard_of(key), set()).add(key)
+        return wanted, [s for s in SHARDS
+                        if wanted.get(s, set()) != (self.shards[s][1] if s in self.shards else set())]
+
+    def keep_readable(self, keys):
+        """Read now the shards save(keys) will replace: save() deletes their files, and a
+        save in a background process must not pull them from under this process."""
+        for shard in self._changed_shards(keys)[1]:
+            self._load_shard(shard)
+
+    def needs_save(self, keys):
+        """Would save() with these keys write anything?"""
+        return bool(self._changed_shards(keys)[1]) or not os.path.exists(self.path(FILENAME))
+
+    def save(self, analyses):
+        """Keep exactly `analyses` ({key: analysis}); rewrite only what changed.
+
+        An analysis without evidence keeps the evidence its shard has on disk;
+        where there is none (a lost shard), the key stays in the numbers and its
+        evidence is computed again when the report needs it. False when nothing
+        had to be written.
+        """
+        wanted, changed = self._changed_shards(analyses)
+        if not changed and os.path.exists(self.path(FILENAME)):
+            return False
+        new_shards, obsolete = dict(self.shards), []
+        for shard in changed:
+            old = new_shards.pop(shard, None)
+            if old is not None:
+                obsolete.append(self._shard_file(shard, old[0]))
+            keys = wanted.get(shard)
+            if not keys:
+                continue
+            stored, entries = None, {}
+            for key in sorted(keys):
+                analysis = analyses[key]
+                if engine_module.has_evidence(analysis):
+                    entries[key] = engine_module.split_evidence(analysis)[1]
+                else:
+                    if stored is None:
+                        stored = self._load_shard(shard)
+                    if key in stored:
+                        entries[key] = stored[key]
+            token = secrets.token_hex(6)
+            write(self._shard_file(shard, token),
+                  {"format": FORMAT, "kind": "evidence", "engine": self.fingerprint, "entries": entries})
+            new_shards[shard] = (token, frozenset(entries))
+        numbers = {key: engine_module.split_evidence(a)[0] if engine_module.has_evidence(a) else a
+                   for key, a in analyses.items()}
+        write(self.path(FILENAME), {"format": FORMAT, "kind": "analysis", "engine": self.fingerprint,
+                                    "entries": numbers,
+                                    "shards": {s: (t, sorted(k)) for s, (t, k) in new_shards.items()}})
+        self.shards = new_shards
+        keep = {os.path.basename(self._shard_file(s, t)) for s, (t, _k) in new_shards.items()}
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            names = []
+        for name in names:  # shards of earlier builds, of another taxonomy or of a crashed build
+            if name.startswith(EVIDENCE_PREFIX) and name not in keep:
+                obsolete.append(self.path(name))
+        for path in set(obsolete):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        return True
+
+
+# -- lemmas ------------------------------------------------------------------
+
+
+def load_lemmas(directory):
+    """Take the stored simplemma answers into german.lemmas.
+
+    Returns how many (lemmas, known) answers the file holds: the memo holds at
+    least those, and the file is written again when the memo has more.
+    """
+    path = os.path.join(directory, LEMMAS)
+    data = read(path, "lemmas")
+    if data is not None:
+        if data.get("memo") != lemmas.memo_fingerprint():
+            logger.info("%s: simplemma or the lemma rules changed; lemmas are looked up afresh", path)
+        else:
+            found, known = data.get("lemmas"), data.get("known")
+            if (isinstance(found, dict) and isinstance(known, dict)
+                    and all(type(k) is str and type(v) is str for k, v in found.items())
+                    and all(type(k) is str and type(v) is bool for k, v in known.items())):
+                lemmas.remember(found, known)
+                return len(found), len(known)
+            logger.warning("%s: cache: damaged entries; discarded and rebuilt", path)
+    return 0, 0
+
+
+def save_lemmas(directory):
+    found, known = lemmas.memo()
+    write(os.path.join(directory, LEMMAS), {"format": FORMAT, "kind": "lemmas",
+                                             "memo": lemmas.memo_fingerprint(),
+                                             "lemmas": found, "known": known})
+    return len(found), len(known)

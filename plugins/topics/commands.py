@@ -78,6 +78,7 @@ def report_entries(files=(), settings_file="pelicanconf.py", errors=None):
                               title=metadata.get("title") or metadata.get("question") or "",
                               _content=content, source_path=path)
         state.apply(doc)
+        state.with_evidence([doc])
         kind, label = _kind_of_path(path, settings)
         entries.append(report.document_entry(
             state.taxonomy, source=where, url=None, title=str(doc.title), kind=kind,

@@ -4,13 +4,96 @@ The expensive part (reading the text) depends only on the taxonomy and the
 text, so it is cached by a hash of both; editor controls (Tags, Topics: off,
 Topics-Exclude) are applied afterwards and cost nothing. The cache lives in
 memory during a build and in CACHE_PATH between builds (see cache.py).
+
+An analysis is {"words": n, "topics": {slug: {"score", "places", "title",
+"evidence", "negative"}}}. Deciding and ranking need only the numbers; the
+evidence (most of the bytes) is only read for the report, so an analysis
+taken from the disk cache may lack it until `complete()` fetches it.
 """
 
 import hashlib
+import os
+
+from german import lemmas
 
 from . import match, text
 
 DEFAULT_MAX_AUTO = 5
+EVIDENCE_KEYS = ("evidence", "negative")
+_CODE = []
+
+
+def code_fingerprint():
+    """Hash of this plugin's code and the lemma rules: a cache written by other
+    code is never trusted (cheaper and safer than remembering to bump versions)."""
+    if not _CODE:
+        digest = hashlib.blake2b(digest_size=16)
+        here = os.path.dirname(os.path.abspath(__file__))
+        paths = sorted(os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py"))
+        paths.append(lemmas.__file__)
+        for path in paths:
+            with open(path, "rb") as handle:
+                digest.update(os.path.basename(path).encode() + b"\0" + handle.read())
+        digest.update(lemmas.memo_fingerprint().encode())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def split_evidence(analysis):
+    """(numbers, evidence): the analysis without its evidence, and the evidence by slug."""
+    numbers, evidence = {}, {}
+    for slug, data in analysis["topics"].items():
+        numbers[slug] = {k: v for k, v in data.items() if k not in EVIDENCE_KEYS}
+        evidence[slug] = tuple(data.get(k, []) for k in EVIDENCE_KEYS)
+    return {"words": analysis["words"], "topics": numbers}, evidence
+
+
+def has_evidence(analysis):
+    return all("evidence" in data for data in analysis["topics"].values())
+
+
+def attach_evidence(analysis, evidence):
+    """Put evidence stored apart back into an analysis (in place); False if it does not fit."""
+    topics = analysis["topics"]
+    if set(evidence) != set(topics):
+        return False
+    for slug, data in topics.items():
+        data.update(zip(EVIDENCE_KEYS, evidence[slug]))
+    return True
+
+
+class Result:
+    """What topics decided for one document (`doc.topics_result`).
+
+    Not a dict on purpose: page caches (the speed plugin) hash what plugins
+    attach to documents, and hashing every analysis with its evidence costs
+    seconds per build. Its repr names everything it holds, the analysis by its
+    key (a hash of engine and text), so it is a faithful fingerprint.
+    """
+
+    __slots__ = ("engine", "key", "on", "exclude", "auto", "candidates", "analysis")
+
+    def __init__(self, engine, key, on, exclude, auto, candidates, analysis):
+        self.engine, self.key, self.on, self.exclude = engine, key, on, exclude
+        self.auto, self.candidates, self.analysis = auto, candidates, analysis
+
+    def get(self, name, default=None):
+        value = getattr(self, name, default)
+        return default if value is None else value
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    def __repr__(self):
+        return (f"Result({self.engine!r}, {self.key!r}, {self.on!r}, {self.exclude!r}, "
+                f"{self.auto!r}, {self.candidates!r}, {self.analysis is not None!r})")
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state):
+        for name in self.__slots__:
+            setattr(self, name, state.get(name))
 
 
 class Engine:
@@ -20,16 +103,17 @@ class Engine:
         self._matcher = None
         self.max_auto = max_auto
         self.fingerprint = hashlib.sha256(
-            repr((match.ENGINE_VERSION, taxonomy.fingerprint,
+            repr((match.ENGINE_VERSION, code_fingerprint(), taxonomy.fingerprint,
                   sorted(self.place_weights.items()), max_auto)).encode("utf-8")
         ).hexdigest()[:16]
         self.memory = {}  # content key → analysis
         self.loaded_keys = set()  # what the disk cache held when the build started
         self.used = set()  # keys looked up in this build (what the disk cache keeps)
+        self.evidence_source = None  # callable(keys) → {key: evidence}, set by the disk cache
 
     @property
     def matcher(self):
-        """Compiled on first use: a rebuild served from the cache never loads simplemma."""
+        """Compiled on first use: a rebuild served from the cache never needs it."""
         if self._matcher is None:
             self._matcher = match.Matcher(self.taxonomy, self.place_weights)
         return self._matcher
@@ -42,16 +126,25 @@ class Engine:
             digest.update(data)
         return digest.hexdigest()
 
-    def analyze(self, title, summary_html, content_html):
+    def analyze(self, title, summary_html, content_html, fresh=False):
         """(key, analysis) for a document's text, from the cache when possible."""
         key = self.key(title, summary_html, content_html)
         self.used.add(key)
-        analysis = self.memory.get(key)
+        analysis = None if fresh else self.memory.get(key)
         if analysis is None:
             places = text.places_from_html(title, summary_html, content_html)
             analysis = self.matcher.analyze(places)
             self.memory[key] = analysis
         return key, analysis
+
+    def complete(self, keys):
+        """Fetch the evidence of cached analyses that lack it; the keys still without."""
+        missing = [k for k in keys if k in self.memory and not has_evidence(self.memory[k])]
+        if missing and self.evidence_source is not None:
+            found = self.evidence_source(missing)
+            missing = [k for k in missing
+                       if not (k in found and attach_evidence(self.memory[k], found[k]))]
+        return missing
 
     def decide(self, analysis, exclude=(), present=()):
         return match.decide(analysis, self.taxonomy, self.max_auto, exclude, present)

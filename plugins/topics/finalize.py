@@ -10,7 +10,7 @@ Sets, for the templates:
 - context `topic_pages`: slugs that have a page /themen/<slug>/ (Pelican writes
   tag pages only for tags of articles; link other tags only when listed here);
 - context `topics_report_url`: the /themen/bericht/ page when it is built.
-Then the report data (report.py) and the analysis cache are written.
+Then the report (report.py) is prepared and the caches are written.
 """
 
 import datetime as dt
@@ -59,9 +59,9 @@ def rank(docs):
 
 def topic_weights(doc, thresholds):
     """{slug: 1 or 2}: editor tags and clear automatic topics weigh 2."""
-    result = doc.__dict__.get("topics_result") or {}
-    analysis = (result.get("analysis") or {}).get("topics", {})
-    auto = set(result.get("auto") or [])
+    result = doc.__dict__.get("topics_result")
+    analysis = (result.get("analysis") or {}).get("topics", {}) if result is not None else {}
+    auto = set(result.get("auto") or []) if result is not None else set()
     weights = {}
     for tag in getattr(doc, "tags", None) or []:
         slug = getattr(tag, "slug", None) or str(tag)
@@ -113,7 +113,8 @@ def _finalize(generators, context, settings, state):
     thresholds = {t.slug: t.threshold for t in state.taxonomy.topics}
     weights = [topic_weights(doc, thresholds) for doc in published]
     limit = settings.get("TOPICS_RELATED_MAX", 5)
-    for doc, chosen in zip(published, related.related(published, weights, limit)):
+    directory = cache.cache_dir(settings) if settings.get("TOPICS_CACHE") else None
+    for doc, chosen in zip(published, related.cached(weights, limit, directory)):
         doc.related_documents = [published[j] for j in chosen]
 
     topic_documents = {}
@@ -136,20 +137,17 @@ def _finalize(generators, context, settings, state):
     if report_page_enabled(settings):
         context["topics_report_url"] = settings["TOPICS_REPORT_URL"]
 
-    if settings.get("TOPICS_CACHE"):
-        entries = {}
-        for doc in published + drafts:
-            result = doc.__dict__.get("topics_result") or {}
-            if result.get("key") and result.get("analysis") is not None:
-                entries[result["key"]] = result["analysis"]
-        for key in state.engine.used:
-            if key in state.engine.memory:
-                entries.setdefault(key, state.engine.memory[key])
-        if entries.keys() == state.engine.loaded_keys:
-            return  # nothing new, nothing gone: the file on disk is already right
-        try:
-            cache.save(cache.cache_dir(settings), state.engine.fingerprint, entries)
-            state.engine.loaded_keys = set(entries)
-        except OSError as exc:
-            logger.warning("%s: cache: cannot be written (%s); the next build analyzes again",
-                           cache.cache_dir(settings), exc.strerror or exc)
+    # Every text is analysed now: the worker may go, and what it learnt is kept.
+    state.close_worker()
+    for doc in published + drafts:
+        result = doc.__dict__.get("topics_result")
+        if result is not None and result.key and result.analysis is not None:
+            state.engine.memory.setdefault(result.key, result.analysis)
+            state.engine.used.add(result.key)
+    state.finish_outputs(len(published) + len(drafts))
+
+
+def on_finalized(pelican):
+    """The report JSON and the caches are written (background.py) before the build ends."""
+    if enabled(pelican.settings):
+        get_state(pelican.settings).join_background()

@@ -469,10 +469,13 @@ def _neutralize(hits):
         for hit in hits:
             unique.setdefault((hit[4], hit[1]), hit)
         return list(unique.values()) if len(unique) < len(hits) else hits
+    # Spans are runs of token positions, so two overlap exactly when they share
+    # a position: sets of covered positions per topic make each check O(length)
+    # instead of comparing every pair of hits (long texts have hundreds).
     negatives = {}
     for hit in hits:
         if hit[2].negative:
-            negatives.setdefault(hit[1], []).append((hit[4], hit[5]))
+            negatives.setdefault(hit[1], set()).update(range(hit[4], hit[5]))
     ranked = sorted(
         (hit for hit in hits if not hit[2].negative),
         key=lambda h: (-(h[5] - h[4]), -h[2].weight, h[4], h[2].term),
@@ -480,12 +483,19 @@ def _neutralize(hits):
     kept, taken = [], {}
     for hit in ranked:
         topic, start, end = hit[1], hit[4], hit[5]
-        if any(s < end and start < e for s, e in negatives.get(topic, ())):
-            continue
-        spans = taken.setdefault(topic, [])
-        if any(s < end and start < e for s, e in spans):
-            continue
-        spans.append((start, end))
+        blocked = negatives.get(topic)
+        covered = taken.get(topic)
+        if covered is None:
+            covered = taken[topic] = set()
+        if end - start == 1:
+            if start in covered or (blocked is not None and start in blocked):
+                continue
+            covered.add(start)
+        else:
+            span = range(start, end)
+            if not covered.isdisjoint(span) or (blocked is not None and not blocked.isdisjoint(span)):
+                continue
+            covered.update(span)
         kept.append(hit)
     kept += [hit for hit in hits if hit[2].negative]
     kept.sort(key=lambda h: (h[4], h[1], h[2].negative))

@@ -7,7 +7,8 @@ DEFAULTS = {
     "TOPICS_MAX_AUTO": 5,
     # "Verwandte Beiträge": at most this many per document.
     "TOPICS_RELATED_MAX": 5,
-    # Analysis cache between builds; None: <CACHE_PATH>/topics.
+    # Caches between builds (analyses, lemmas, report fingerprints; cache.py);
+    # None: <CACHE_PATH>/topics.
     "TOPICS_CACHE": True,
     "TOPICS_CACHE_PATH": None,
     # The evidence report: JSON always, the readable page only when this is true;
@@ -16,8 +17,9 @@ DEFAULTS = {
     "TOPICS_REPORT_URL": "themen/bericht/",
     "TOPICS_REPORT_SAVE_AS": "themen/bericht/index.html",
     "TOPICS_REPORT_PAGE": None,
-    # Analyze texts in a second process while Pelican reads Markdown ("auto":
-    # when the machine has two cores and the site at least MIN_DOCS texts).
+    # Analyze texts in a second process ("auto": when the machine has two cores
+    # and the site at least MIN_DOCS texts). It starts as Pelican starts when
+    # nothing is cached, else once enough texts miss the cache (worker.py).
     "TOPICS_WORKER": "auto",
     "TOPICS_WORKER_MIN_DOCS": 400,
     "TOPICS_WORKERS": None,  # None: one per spare CPU core (cores - 1), at least one, at most three

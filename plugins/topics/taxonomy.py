@@ -81,12 +81,28 @@ class Taxonomy:
     topics: list
     source: str
     fingerprint: str
+    # Answers of by_slug() and find(), worked out once: every document asks for
+    # each of its tags, and slugifying a name is 50 regex substitutions.
+    _by_slug: dict = field(default=None, init=False, repr=False, compare=False)
+    _found: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def by_slug(self):
-        return {topic.slug: topic for topic in self.topics}
+        """{slug: Topic}; one shared dict, callers must not change it."""
+        if self._by_slug is None:
+            self._by_slug = {topic.slug: topic for topic in self.topics}
+        return self._by_slug
 
     def find(self, name):
         """The topic an editor means by a label or slug ("Datenschutz", "datenschutz")."""
+        try:
+            return self._found[name]
+        except KeyError:
+            pass
+        topic = self._find(name)
+        self._found[name] = topic
+        return topic
+
+    def _find(self, name):
         wanted = name.strip().casefold()
         for topic in self.topics:
             if wanted in (topic.label.casefold(), topic.slug):
