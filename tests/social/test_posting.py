@@ -200,6 +200,7 @@ def test_the_command_line_entry_point(
         textwrap.dedent(f"""
         OUTPUT_PATH = {config.output_path!r}
         SOCIAL_LEDGER_PATH = {str(tmp_path / "cli-ledger.json")!r}
+        SOCIAL_MAX_AGE_DAYS = None  # the sample posts are dated; the test must not age
     """)
     )
     for name, value in env.items():
