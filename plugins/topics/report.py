@@ -332,23 +332,26 @@ class JsonWriter:
             if found is not None:
                 lines = dict(zip(old["documents"], found))
         fingerprints = report.head_fingerprints
-        if sum(1 for fp in fingerprints if fp not in lines) > len(fingerprints) // 4:
-            entries = report.documents  # made once, also for the page
-        else:
-            entries = None
-        documents = [lines.get(fp) or _dump(entries[i] if entries is not None else report.entry(i))
-                     for i, fp in enumerate(fingerprints)]
+        missing = [i for i, fp in enumerate(fingerprints) if fp not in lines]
+        report._complete(missing)  # the evidence of every new entry, fetched at once
+
+        def document_lines():
+            # One entry at a time: the entries of 4,000 documents never exist together.
+            for i, fp in enumerate(fingerprints):
+                yield lines.get(fp) or _dump(report.entry(i))
+
+        documents = document_lines()
         # Written piece by piece to a temporary file: no 44 MB string is joined twice.
         partial = f"{self.target}.{os.getpid()}.tmp"
         try:
             with open(partial, "wb") as handle:
                 handle.write(b'{"documents":[\n')
-                last = len(documents) - 1
-                for i, line in enumerate(documents):
+                separator = b""
+                for line in documents:
+                    handle.write(separator)
                     handle.write(line.encode("utf-8"))
-                    handle.write(b",\n" if i < last else b"\n")
-                if not documents:
-                    handle.write(b"\n")
+                    separator = b",\n"
+                handle.write(b"\n")
                 handle.write(b'],\n"taxonomy":[\n')
                 handle.write(",\n".join(_dump(t) for t in report.taxonomy).encode("utf-8"))
                 handle.write(b"\n]}\n")
@@ -370,8 +373,73 @@ def page_enabled(settings):
     return report_page_enabled(settings)
 
 
+class ReportPage:
+    """One page of /themen/bericht/: the entries of documents [start, stop).
+
+    Like Report, its only attribute is a fingerprint, of exactly what the page
+    shows: the heads of its own documents, the taxonomy, its position, and on
+    the first page the overview table. So editing one text re-renders the page
+    that lists it (and the first page when a topic count changed), not 4,000
+    entries with their evidence.
+    """
+
+    __slots__ = ("__dict__", "_report", "_start", "_stop", "number", "count", "urls")
+
+    def __init__(self, report, number, count, start, stop, urls, taxonomy_fingerprint):
+        self._report, self._start, self._stop = report, start, stop
+        self.number, self.count, self.urls = number, count, urls
+        overview = [sorted(t.items()) for t in report.taxonomy] if number == 1 else None
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr((code_fingerprint(), taxonomy_fingerprint, number, count, start, stop,
+                            urls, overview)).encode("utf-8"))
+        for fingerprint in report.head_fingerprints[start:stop]:
+            digest.update(fingerprint.encode("ascii"))
+        self.fingerprint = digest.hexdigest()
+
+    @property
+    def documents(self):
+        self._report._complete(range(self._start, self._stop))
+        return [self._report.entry(i) for i in range(self._start, self._stop)]
+
+    @property
+    def taxonomy(self):
+        return self._report.taxonomy
+
+    @property
+    def first(self):
+        """Position of the page's first document, counted from 1."""
+        return self._start + 1
+
+    @property
+    def last(self):
+        return self._stop
+
+    @property
+    def url(self):
+        return self.urls[self.number - 1]
+
+    def __getitem__(self, name):
+        if name not in ("documents", "taxonomy"):
+            raise KeyError(name)
+        return getattr(self, name)
+
+
+def report_pages(report, settings, taxonomy_fingerprint):
+    """[(save_as, ReportPage)] for the readable report."""
+    per_page = max(1, int(settings.get("TOPICS_REPORT_PER_PAGE") or 100))
+    total = len(report.head_fingerprints)
+    count = max(1, -(-total // per_page))
+    urls = [settings["TOPICS_REPORT_URL"]] + [
+        settings["TOPICS_REPORT_PAGE_URL"].format(number=n) for n in range(2, count + 1)]
+    saves = [settings["TOPICS_REPORT_SAVE_AS"]] + [
+        settings["TOPICS_REPORT_PAGE_SAVE_AS"].format(number=n) for n in range(2, count + 1)]
+    return [(saves[n - 1], ReportPage(report, n, count, (n - 1) * per_page, min(total, n * per_page),
+                                      tuple(urls), taxonomy_fingerprint))
+            for n in range(1, count + 1)]
+
+
 class TopicsReportGenerator(Generator):
-    """Writes themen/bericht.json and, outside production, /themen/bericht/."""
+    """Writes themen/bericht.json and, outside production, /themen/bericht/ (in pages)."""
 
     def generate_context(self):
         pass
@@ -393,17 +461,18 @@ class TopicsReportGenerator(Generator):
             logger.warning("theme: topics_report.html: missing; expected the template of the "
                            "page /themen/bericht/ (plugins/topics)")
             return
-        writer.write_file(
-            self.settings["TOPICS_REPORT_SAVE_AS"],
-            template,
-            self.context,
-            relative_urls=self.settings.get("RELATIVE_URLS", False),
-            url=self.settings["TOPICS_REPORT_URL"],
-            topics_report=state.report,
-            topics_place_labels=PLACE_LABELS,
-            page_name="topics_report",
-            template_name="topics_report",
-        )
+        for save_as, page in report_pages(state.report, self.settings, state.taxonomy.fingerprint):
+            writer.write_file(
+                save_as,
+                template,
+                self.context,
+                relative_urls=self.settings.get("RELATIVE_URLS", False),
+                url=page.url,
+                topics_report=page,
+                topics_place_labels=PLACE_LABELS,
+                page_name="topics_report",
+                template_name="topics_report",
+            )
 
 
 def get_generators(pelican):

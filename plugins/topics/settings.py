@@ -17,6 +17,11 @@ DEFAULTS = {
     "TOPICS_REPORT_URL": "themen/bericht/",
     "TOPICS_REPORT_SAVE_AS": "themen/bericht/index.html",
     "TOPICS_REPORT_PAGE": None,
+    # The readable report is split into pages of this many documents, so that
+    # editing one text re-renders one page, and a browser never opens 40 MB.
+    "TOPICS_REPORT_PER_PAGE": 100,
+    "TOPICS_REPORT_PAGE_URL": "themen/bericht/seite/{number}/",
+    "TOPICS_REPORT_PAGE_SAVE_AS": "themen/bericht/seite/{number}/index.html",
     # Analyze texts in a second process ("auto": when the machine has two cores
     # and the site at least MIN_DOCS texts). It starts as Pelican starts when
     # nothing is cached, else once enough texts miss the cache (worker.py).

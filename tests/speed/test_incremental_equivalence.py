@@ -158,3 +158,29 @@ def test_unchanged_rebuild_renders_nothing(site, tmp_path, caplog):
     site.build(tmp_path / "out", tmp_path / "cache", force=True)
     assert "speed: 0 files rendered" in caplog.text
     _check(site, tmp_path)
+
+
+def test_report_pages_an_edit_re_renders_the_page_that_lists_the_text(site, tmp_path):
+    """The readable topics report comes in pages; one edited text re-renders its
+    own page (and the first, whose overview may count it), not the whole report."""
+    from bs4 import BeautifulSoup
+
+    site.overrides["TOPICS_REPORT_PER_PAGE"] = 5
+    out = tmp_path / "out"
+    site.build(out, tmp_path / "cache")
+    report = out / "themen" / "bericht"
+    pages = sorted(report.rglob("index.html"))
+    assert len(pages) >= 4
+    second = BeautifulSoup((report / "seite" / "2" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert second.find("h1").get_text() == "Themenbericht – Seite 2"
+    assert f"Seite 2 von {len(pages)}" in second.get_text()
+    assert second.select_one('a[rel="prev"]')["href"].endswith("/themen/bericht/")
+    assert second.find("link", rel="canonical")["href"].endswith("/themen/bericht/seite/2/")
+    assert not second.find(id="themen-ueberblick")  # the overview is on the first page only
+    before = {p: p.stat().st_ino for p in pages}
+    _edit(site.article(SLUG), "## Die stille Mehrheit", "Ein neuer Satz.\n\n## Die stille Mehrheit")
+    _check(site, tmp_path)
+    listing = [p for p in pages if f"content/artikel/{SLUG}.md" in p.read_text(encoding="utf-8")]
+    changed = [p for p in pages if p.stat().st_ino != before[p]]
+    assert len(listing) == 1 and listing[0] in changed
+    assert set(changed) <= {listing[0], report / "index.html"}
