@@ -63,6 +63,18 @@ def vanilla(content, output):
     Pelican(settings).run()
 
 
+def _print_own_peak():
+    """The build process's own peak RSS (VmHWM), apart from its helper processes."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            peak = next(int(line.split()[1]) for line in handle if line.startswith("VmHWM"))
+    except (OSError, StopIteration, ValueError):
+        return
+    print(f"{OWN_PEAK}{peak}")
+
+
+OWN_PEAK = "bench: own peak RSS KB: "
+
 if __name__ == "__main__":
     kind, *args = sys.argv[1:]
     if kind == "vanilla":
@@ -71,3 +83,4 @@ if __name__ == "__main__":
         outage_publish(*args[:3])
     else:
         project(*args[:3], search="--search" in args, force="--force" in args)
+    _print_own_peak()

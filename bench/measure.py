@@ -2,6 +2,7 @@
 (user + system, including the child's own worker processes) and peak RSS."""
 
 import os
+import re
 import subprocess
 import time
 from dataclasses import asdict, dataclass
@@ -12,7 +13,8 @@ class Measurement:
     scenario: str
     wall: float
     cpu: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the largest process of the build's tree (Pagefind and forked helpers included)
+    own_rss_mb: float = float("nan")  # the build process itself
     pages: int = 0
     ok: bool = True
     note: str = ""
@@ -42,6 +44,10 @@ def run(scenario, argv, env=None, cwd=None):
         scenario=scenario, wall=wall, cpu=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024, ok=process.returncode == 0,
     )
+    text = output.decode(errors="replace")
+    found = re.findall(r"bench: own peak RSS KB: (\d+)", text)
+    if found:
+        measurement.own_rss_mb = int(found[-1]) / 1024
     if process.returncode != 0:
         measurement.note = output.decode(errors="replace")[-2000:]
     return measurement, output.decode(errors="replace")
