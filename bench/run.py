@@ -103,8 +103,9 @@ def _machine():
     return f"{cpus} cores ({model}), {memory} GB RAM, Python {platform.python_version()}"
 
 
-def scenarios(n, base, extra_steps=()):
-    """Run every scenario for a corpus of n articles under `base`; list of Measurements."""
+def scenarios(n, base, extra_steps=(), cold_only=False):
+    """Run every scenario for a corpus of n articles under `base`; list of Measurements
+    (with cold_only: vanilla's and this project's cold build only, for the scaling check)."""
     sys.path[:0] = [os.path.join(ROOT, "plugins")]
     content = corpus.write_corpus(os.path.join(base, f"corpus-{n}"), n, os.path.join(ROOT, "content"))
     work = {"content": content, "output": os.path.join(base, f"out-{n}"), "cache": os.path.join(base, f"cache-{n}")}
@@ -118,6 +119,8 @@ def scenarios(n, base, extra_steps=()):
     results.append(measurement)
 
     results.append(_build("cold", work))
+    if cold_only:
+        return results
     results.append(_build("rebuild, nothing changed", work))
     results.append(_build("rebuild, nothing changed (whole pipeline, --force)", work, force=True))
     article = _middle_article(content)
@@ -174,7 +177,7 @@ def main(n=4000, scale=False, base=None, steps=(), results_dir=None):
     print(f"\npeak memory of the build process: {own:.0f} MB (target ≤ {RSS_TARGET_MB} MB); "
           f"largest helper process without search {tree:.0f} MB, with Pagefind {pagefind:.0f} MB")
     if scale:
-        big = scenarios(n * 4, base)[1]
+        big = scenarios(n * 4, base, cold_only=True)[1]
         cold = next(m for m in results if m.scenario == "cold")
         factor = big.wall / cold.wall
         report["scale"] = {"n": n * 4, "cold": big.as_dict(), "factor": factor}
