@@ -1,6 +1,6 @@
 """One build of the benchmark corpus, as the child process `bench.run` measures.
 
-usage: python -m bench.build_once project CONTENT OUTPUT CACHE [--search] [--force]
+usage: python -m bench.build_once project CONTENT OUTPUT CACHE [--search] [--force] [--without PLUGIN]
        python -m bench.build_once vanilla CONTENT OUTPUT
        python -m bench.build_once outage-publish CONTENT OUTPUT CACHE
 
@@ -20,7 +20,7 @@ def _overrides(content, output, cache, search=False):
             "SITE_NOW": FIXED_NOW, "SEARCH_INDEX": search}
 
 
-def project(content, output, cache, search, force):
+def project(content, output, cache, search, force, without=None):
     sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
     os.chdir(ROOT)
     import logging
@@ -32,7 +32,12 @@ def project(content, output, cache, search, force):
     for name in ("search.index", "speed.settings", "speed.reading"):
         logging.getLogger(name).addHandler(handler)
         logging.getLogger(name).setLevel(logging.INFO)
-    result = build("pelicanconf.py", _overrides(content, output, cache, search), force=force)
+    overrides = _overrides(content, output, cache, search)
+    if without:  # what one plugin costs: the same build without it
+        from pelican.settings import read_settings
+
+        overrides["PLUGINS"] = [p for p in read_settings("pelicanconf.py")["PLUGINS"] if p != without]
+    result = build("pelicanconf.py", overrides, force=force)
     print(result.report())
     if not result.ok:
         sys.exit(1)
@@ -82,5 +87,6 @@ if __name__ == "__main__":
     elif kind == "outage-publish":
         outage_publish(*args[:3])
     else:
-        project(*args[:3], search="--search" in args, force="--force" in args)
+        without = args[args.index("--without") + 1] if "--without" in args else None
+        project(*args[:3], search="--search" in args, force="--force" in args, without=without)
     _print_own_peak()

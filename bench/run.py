@@ -51,6 +51,19 @@ def _build(scenario, work, search=False, force=False):
     return measurement
 
 
+def _without_topics(content, base, n):
+    """The cold build without the topics plugin: what tagging costs (issue 6: < 1.5 s)."""
+    work = {"content": content, "output": os.path.join(base, f"out-{n}-no-topics"),
+            "cache": os.path.join(base, f"cache-{n}-no-topics")}
+    for path in (work["output"], work["cache"]):
+        shutil.rmtree(path, ignore_errors=True)
+    argv = [_python(), "-m", "bench.build_once", "project", work["content"], work["output"], work["cache"],
+            "--without", "topics"]
+    measurement, output = run("cold, without topics", argv, cwd=ROOT)
+    measurement.pages = _count_pages(work["output"])
+    return measurement
+
+
 def _search_step(work, scenario):
     """The search plugin's own time for the index step, from its log line."""
     measurement = _build(scenario + " (whole build)", work, search=True)
@@ -121,6 +134,7 @@ def scenarios(n, base, extra_steps=(), cold_only=False):
     results.append(_build("cold", work))
     if cold_only:
         return results
+    results.append(_without_topics(content, base, n))
     results.append(_build("rebuild, nothing changed", work))
     results.append(_build("rebuild, nothing changed (whole pipeline, --force)", work, force=True))
     article = _middle_article(content)
@@ -174,6 +188,11 @@ def main(n=4000, scale=False, base=None, steps=(), results_dir=None):
     own = max(m.own_rss_mb for m in builds)
     tree = max(m.peak_rss_mb for m in builds if "search" not in m.scenario)
     pagefind = max(m.peak_rss_mb for m in builds)
+    cold = next(m for m in results if m.scenario == "cold")
+    bare = next((m for m in results if m.scenario == "cold, without topics"), None)
+    if bare is not None:
+        print(f"\ntopic tagging adds {cold.wall - bare.wall:.2f} s to the cold build "
+              f"({cold.pages - bare.pages} more pages; target < 1.5 s)")
     print(f"\npeak memory of the build process: {own:.0f} MB (target ≤ {RSS_TARGET_MB} MB); "
           f"largest helper process without search {tree:.0f} MB, with Pagefind {pagefind:.0f} MB")
     if scale:

@@ -10,7 +10,7 @@ def test_a_small_benchmark_runs_every_scenario(tmp_path, capsys):
     report = run.main(12, base=str(tmp_path / "work"), results_dir=str(tmp_path / "results"))
     printed = capsys.readouterr().out
     scenarios = [r["scenario"] for r in report["results"]]
-    for name in ("vanilla cold", "cold", "rebuild, nothing changed", "edit one body", "edit one title",
+    for name in ("vanilla cold", "cold", "cold, without topics", "rebuild, nothing changed", "edit one body", "edit one title",
                  "add one article", "search index", "outage-publish"):
         assert name in scenarios
         assert f"| {name} |" in printed
@@ -25,3 +25,4 @@ def test_a_small_benchmark_runs_every_scenario(tmp_path, capsys):
     written = list((tmp_path / "results").glob("bench-12-*.json"))
     assert len(written) == 1 and json.loads(written[0].read_text(encoding="utf-8"))["n"] == 12
     assert "peak memory of the build process:" in printed
+    assert "topic tagging adds" in printed
