@@ -11,6 +11,7 @@ import json
 import logging
 import os
 
+from markupsafe import Markup, escape
 from pelican.generators import Generator
 
 from .engine import code_fingerprint
@@ -28,6 +29,27 @@ REASON_LABELS = {
     "manual": "schon von der Redaktion vergeben",
 }
 STATUS_LABELS = {"published": "veröffentlicht", "draft": "Entwurf", "hidden": "versteckt"}
+
+
+def evidence_html(items, limit=None):
+    """Jinja filter `topics_evidence`: a list of evidence items as HTML, the
+    matched word marked in its sentence. Done here rather than in a template
+    macro: at 4,000 documents the macro cost a second of rendering per build.
+    Everything from the texts is escaped."""
+    parts = ['<ul class="evidence">']
+    for item in (items if limit is None else items[:limit]):
+        sentence, word, term = item["sentence"], item["word"], item["term"]
+        place = escape(PLACE_LABELS.get(item["place"], item["place"]))
+        at = sentence.find(word)
+        if at >= 0:
+            text = f"{escape(sentence[:at])}<mark>{escape(word)}</mark>{escape(sentence[at + len(word):])}"
+        else:
+            text = f"{escape(sentence)} (<mark>{escape(word)}</mark>)"
+        if term.lower() != word.lower():
+            text += f' <span class="term">(Begriff: {escape(term)})</span>'
+        parts.append(f'\n  <li><span class="place">{place}:</span>\n    {text}</li>')
+    parts.append("\n</ul>")
+    return Markup("".join(parts))
 
 
 class Entry(dict):
@@ -469,7 +491,6 @@ class TopicsReportGenerator(Generator):
                 relative_urls=self.settings.get("RELATIVE_URLS", False),
                 url=page.url,
                 topics_report=page,
-                topics_place_labels=PLACE_LABELS,
                 page_name="topics_report",
                 template_name="topics_report",
             )

@@ -42,6 +42,9 @@ ON_VALUES = {"on", "an", "ein", "ja", "yes", "true", "1"}
 def apply_defaults(settings):
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    from .report import evidence_html
+
+    settings.setdefault("JINJA_FILTERS", {}).setdefault("topics_evidence", evidence_html)
     # Articles (editorial plugin), FAQ entries (faq) and notices (outages) check
     # their keys; all of them accept Topics and Topics-Exclude.
     for name in ("ARTICLE_METADATA_KEYS", "FAQ_METADATA_KEYS", "SHARED_METADATA_KEYS"):
