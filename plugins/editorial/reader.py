@@ -7,6 +7,7 @@ fields, known keys per content type and a German apostrophe fix.
 """
 
 import difflib
+import logging
 import os
 import re
 
@@ -22,6 +23,9 @@ from german.dates import parse_datetime
 from german.slugs import slugify
 
 from .errors import EditorInputError, display_path
+from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
+
+logger = logging.getLogger(__name__)
 
 DATE_KEYS = ("date", "modified")
 SMARTY = "markdown.extensions.smarty"
@@ -179,13 +183,43 @@ class EditorialMarkdownReader(MarkdownReader):
         self._source_path = source_path
         content, metadata = self._convert(source_path)
         kind = content_kind(source_path, self.settings)
+        checks = []
         if kind:
-            self._check_keys(kind, metadata)
-            self._check_title(metadata)
-            self._check_body(content)
+            checks += [lambda: self._check_keys(kind, metadata), lambda: self._check_title(metadata),
+                       lambda: self._check_body(content)]
         if "image" in metadata:
-            metadata["image"] = self._resolve_image(metadata["image"])
+            checks.append(lambda: metadata.__setitem__("image", self._resolve_image(metadata["image"])))
+        problems = []
+        for check in checks:  # every problem of the file at once, not one per build
+            try:
+                check()
+            except EditorInputError as problem:
+                problems.append(problem)
+        if problems:
+            for problem in problems[1:]:
+                logger.error("%s", problem)
+            raise problems[0]
+        if kind == "article":
+            self._check_placeholders(metadata, content)
         return content, metadata
+
+    def _check_placeholders(self, metadata, content):
+        """Text that `invoke new-post` wrote and nobody replaced: a warning, so
+        `invoke check` and `invoke preview` (CI) refuse to publish it."""
+        found = []
+        authors = metadata.get("authors") or []
+        if isinstance(authors, str):
+            authors = [authors]
+        if any(str(a).strip() == AUTHOR_PLACEHOLDER for a in authors):
+            found.append(("Authors", f"still '{AUTHOR_PLACEHOLDER}' from new-post; expected the author's name"))
+        if SUMMARY_PLACEHOLDER in re.sub(r"<[^>]+>", "", str(metadata.get("summary", ""))):
+            found.append(("Summary", "still the example sentence from new-post; expected one sentence "
+                                     "of your own that says what the article is about"))
+        if BODY_PLACEHOLDER in content:
+            found.append(("text", "still starts with the example paragraph from new-post; expected "
+                                  "your own first paragraph"))
+        for field, expected in found:
+            logger.warning("%s", EditorInputError(self._where(), field, expected))
 
     def _check_keys(self, kind, metadata):
         allowed = set(self.settings["ARTICLE_METADATA_KEYS" if kind == "article" else "PAGE_METADATA_KEYS"])

@@ -5,14 +5,18 @@ import os
 from german.dates import site_now
 from german.slugs import slugify
 
+AUTHOR_PLACEHOLDER = "Vorname Nachname"
+SUMMARY_PLACEHOLDER = "Ein Satz, der sagt, worum es geht (erscheint in Listen, Feeds und Suchmaschinen)."
+BODY_PLACEHOLDER = "Der erste Absatz ist der Einstieg."
+
 TEMPLATE = """Title: {title}
 Date: {date}
 Category: {category}
 Tags: {tags}
 Authors: {author}
-Summary: Ein Satz, der sagt, worum es geht (erscheint in Listen, Feeds und Suchmaschinen).
+Summary: """ + SUMMARY_PLACEHOLDER + """
 
-Der erste Absatz ist der Einstieg. Schreiben Sie hier, was Leserinnen und Leser
+""" + BODY_PLACEHOLDER + """ Schreiben Sie hier, was Leserinnen und Leser
 erfahren und warum es sie betrifft.
 
 ## Erste Zwischenüberschrift
@@ -43,7 +47,7 @@ def new_post(title, content_path="content", folder="artikel", category="Kundendi
     now = site_now(settings)
     text = TEMPLATE.format(
         title=title, date=now.strftime("%Y-%m-%d %H:%M"), category=category,
-        tags=tags, author=author or "Vorname Nachname",
+        tags=tags, author=author or AUTHOR_PLACEHOLDER,
     )
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(text)

@@ -17,8 +17,8 @@ Die Antwort in ganzen Sätzen: zuerst das Wichtigste, dann die Schritte.
 1. Nummerierte Schritte, wenn Kundinnen und Kunden etwas tun sollen.
 2. Ein Schritt pro Zeile.
 
-Verwandte Artikel und Fragen stehen in der Zeile `Related:` oben (ihre Adressen,
-durch Kommas getrennt); sie erscheinen dann unter der Antwort.
+Verwandte Artikel und Fragen tragen Sie oben in einer Zeile `Related:` ein (ihre
+Adressen, durch Kommas getrennt); sie erscheinen dann unter der Antwort.
 """
 
 

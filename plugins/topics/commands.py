@@ -7,6 +7,8 @@ import os
 import sys
 from types import SimpleNamespace
 
+from pelican.readers import _DISCARD
+
 from . import evaluate, report
 from . import taxonomy as taxonomy_module
 from .assign import State, display_path
@@ -74,6 +76,9 @@ def report_entries(files=(), settings_file="pelicanconf.py", errors=None):
             errors.append(str(exc) if getattr(exc, "editor_error", False)
                           else f"{where}: file: cannot be read ({exc})")
             continue
+        # Pelican drops empty list values ("Tags:" with nothing after it) when it
+        # builds a document; reading the file directly leaves its marker in place.
+        metadata = {k: v for k, v in metadata.items() if v is not _DISCARD}
         doc = SimpleNamespace(metadata=dict(metadata), tags=list(metadata.get("tags") or []),
                               title=metadata.get("title") or metadata.get("question") or "",
                               _content=content, source_path=path)

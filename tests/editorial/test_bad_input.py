@@ -130,3 +130,43 @@ def test_duplicate_metadata_is_an_error_not_a_silent_choice(tmp_path):
     assert not result.ok
     assert [p.message for p in result.errors] == [
         "content/artikel/gut.md: Category: given 2 times; expected it once"]
+
+
+def test_every_problem_of_a_file_is_reported_in_one_build(tmp_path):
+    text = ("Title: Viele Fehler\nDate: 2026-11-01\nKatgory: Kundendialog\n"
+            "Image: {static}/bilder/fehlt.png\n\n# Noch ein Titel\n\nText.\n")
+    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": GOOD, "artikel/kaputt.md": text})
+    assert not result.ok
+    messages = [p.message for p in result.errors]
+    assert len(messages) == 3, result.report()
+    assert any("Katgory" in m and "unknown metadata key" in m for m in messages)
+    assert any(": text:" in m and "'##'" in m for m in messages)
+    assert any(": Image:" in m and "content/bilder/fehlt.png" in m for m in messages)
+    assert all(m.startswith("content/artikel/kaputt.md: ") for m in messages)
+    assert "Traceback" not in result.report()
+    assert not output.exists()
+
+
+def test_an_unfilled_new_post_scaffold_is_refused_by_check(tmp_path):
+    from editorial.scaffold import new_post
+
+    content = tmp_path / "scaffold"
+    path = new_post("Glasfaser für Kiel", content_path=str(content),
+                    settings={"SITE_NOW": "2026-11-02T09:00:00+01:00"})
+    text = open(path, encoding="utf-8").read()
+    files = {"artikel/gut.md": GOOD, "artikel/glasfaser-fuer-kiel.md": text}
+    result, output = build_fixture_site(tmp_path / "normal", files)
+    assert result.ok, result.report()  # the development build shows the draft
+    fields = {p.message.split(": ")[1] for p in result.warnings
+              if p.message.startswith("content/artikel/glasfaser-fuer-kiel.md")}
+    assert fields == {"Authors", "Summary", "text"}, result.report()
+    result, output = build_fixture_site(tmp_path / "strict", files, strict=True)
+    assert not result.ok and not output.exists()
+    filled = (text.replace("Vorname Nachname", "Miriam Albers")
+              .replace("Ein Satz, der sagt, worum es geht (erscheint in Listen, Feeds und Suchmaschinen).",
+                       "Was der Ausbau für Kiel bedeutet.")
+              .replace("Der erste Absatz ist der Einstieg.", "Ab März bauen wir in Kiel aus."))
+    result, output = build_fixture_site(tmp_path / "filled", {"artikel/gut.md": GOOD,
+                                                              "artikel/glasfaser-fuer-kiel.md": filled},
+                                        strict=True)
+    assert result.ok, result.report()

@@ -42,6 +42,32 @@ def test_topics_report_prints_topics_with_evidence(tmp_path, capsys):
     assert code == 1 and "fehlt.md: file: not found" in capsys.readouterr().err
 
 
+def test_topics_report_reads_a_fresh_new_post_file_with_empty_tags(tmp_path, capsys):
+    """`invoke new-post` writes an empty `Tags:` line; the report must not trip over it."""
+    write(tmp_path, {
+        "pelicanconf.py": f"""\
+            PATH = {str(tmp_path / 'content')!r}
+            PLUGIN_PATHS = [{os.path.join(ROOT, 'plugins')!r}]
+            PLUGINS = ["german", "editorial", "topics"]
+            ARTICLE_PATHS = ["artikel"]
+            TIMEZONE = "Europe/Berlin"
+            """,
+    })
+    (tmp_path / "content").mkdir()
+    with open(os.path.join(ROOT, "content", "themen.yml"), encoding="utf-8") as handle:
+        (tmp_path / "content" / "themen.yml").write_text(handle.read(), encoding="utf-8")
+    from editorial.scaffold import new_post
+
+    path = new_post("Glasfaser für Kiel: Was ändert sich?", content_path=str(tmp_path / "content"),
+                    settings={"SITE_NOW": "2026-11-24T10:00:00+01:00"})
+    assert "Tags: \n" in open(path, encoding="utf-8").read()
+    out = io.StringIO()
+    code = commands.report_command([path], settings_file=str(tmp_path / "pelicanconf.py"), out=out)
+    assert code == 0, capsys.readouterr().err
+    assert "„Glasfaser für Kiel: Was ändert sich?“" in out.getvalue()
+    assert "Tags der Redaktion: –" in out.getvalue()
+
+
 def test_topics_eval_prints_the_table_and_passes_the_gate():
     out = io.StringIO()
     code = commands.eval_command(data_dir=os.path.join(ROOT, "tests", "data", "topics"),
