@@ -10,10 +10,15 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
-if not SITEURL.startswith(("https://", "http://")):
+if not SITEURL:
     raise SystemExit(
         "publishconf.py: SITEURL: not set; expected the public address, "
         "e.g. SITEURL=https://service.example.org invoke preview"
+    )
+if not SITEURL.startswith(("https://", "http://")):
+    raise SystemExit(
+        f"publishconf.py: SITEURL: '{SITEURL}' has no https://; expected the full public address, "
+        "e.g. SITEURL=https://service.example.org"
     )
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False

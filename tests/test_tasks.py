@@ -38,15 +38,20 @@ def test_new_post_never_overwrites(tmp_path):
         new_post("Doppelt", content_path=str(tmp_path))
 
 
-def test_a_new_post_builds_as_it_is(tmp_path):
-    """The skeleton itself must pass the strict check (only the author is a placeholder)."""
+def test_a_new_post_builds_as_it_is_but_check_wants_the_placeholders_replaced(tmp_path):
+    """The skeleton shows in the development build at once; `check` and `preview` (CI)
+    refuse its example sentences, so an unfilled skeleton is never published."""
     from editorial.scaffold import new_post
 
     new_post("Ein frischer Beitrag", content_path=str(tmp_path / "content"), author="Miriam Albers",
              settings={"SITE_NOW": "2026-11-01T10:00:00+01:00"})
-    result, output = build_fixture_site(tmp_path, {}, strict=True)
+    result, output = build_fixture_site(tmp_path / "dev", {}, overrides={"PATH": str(tmp_path / "content")})
     assert result.ok, result.report()
     assert (output / "artikel" / "ein-frischer-beitrag" / "index.html").exists()
+    result, output = build_fixture_site(tmp_path / "strict", {}, overrides={"PATH": str(tmp_path / "content")},
+                                        strict=True)
+    assert not result.ok
+    assert sorted(p.message.split(": ")[1] for p in result.warnings) == ["Summary", "text"], result.report()
 
 
 def test_preview_without_siteurl_says_what_to_set():

@@ -152,10 +152,11 @@ def new_notice(settings, title, components, impact=None, kind=v.INCIDENT, text=N
         begin = parse_time(start) if isinstance(start, str) else (start or now)
         lines.append(f"Start: {format_time(begin)}")
     if kind == v.MAINTENANCE:
-        if not window or len(window) != 2:
-            raise CommandError(["--window: missing; a maintenance needs its window, e.g. "
-                                "--window '2026-11-26 01:00' '2026-11-26 05:00'"])
-        window_start, window_end = (_time_argument("--window", w) for w in window)
+        if not window or len(window) != 2 or not all(window):
+            raise CommandError(["--window-start/--window-end: missing; a maintenance needs its window, "
+                                "e.g. --window-start '2026-11-26 01:00' --window-end '2026-11-26 05:00'"])
+        window_start, window_end = (_time_argument(name, w)
+                                    for name, w in zip(("--window-start", "--window-end"), window))
         lines.append(f"Scheduled-Start: {format_time(window_start)}")
         lines.append(f"Scheduled-End: {format_time(window_end)}")
         if start:

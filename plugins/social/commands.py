@@ -141,7 +141,7 @@ def read_queue(path):
     except FileNotFoundError:
         raise LedgerError(
             f"{path}: no social queue; expected a production build first "
-            "(invoke build with publishconf.py)"
+            "(SITEURL=https://… invoke preview)"
         ) from None
     except ValueError as exc:
         raise LedgerError(f"{path}: not valid JSON ({exc})") from None

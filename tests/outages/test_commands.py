@@ -57,8 +57,10 @@ def test_outage_new_writes_a_valid_notice(settings):
 
 
 def test_outage_new_maintenance_needs_a_window(settings):
-    with pytest.raises(CommandError, match="--window: missing"):
+    with pytest.raises(CommandError, match="--window-start/--window-end: missing"):
         new_notice(settings, "Wartung", ["kundenportal"], kind="maintenance")
+    with pytest.raises(CommandError, match="--window-start/--window-end: missing"):
+        new_notice(settings, "Wartung", ["kundenportal"], kind="maintenance", window=("2026-11-26 01:00", None))
     path = new_notice(settings, "Wartung Portal", ["kundenportal"], kind="maintenance",
                       window=("2026-11-26 01:00", "2026-11-26 03:00"))
     data = parsed(settings, path)
