@@ -8,11 +8,13 @@ feeds or the archive. Pelican runs it after the articles generator, so the
 
 import logging
 import os
+import re
 
 from pelican.generators import Generator
 
 from . import feed, jsonld
 from .model import FaqEntry, FaqInputError, check_metadata, display_path, german_sort_key
+from .scaffold import BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,15 @@ class FaqReader:
         problems = check_metadata(metadata, self._settings)
         if problems:
             raise FaqInputError(display_path(source_path, self._settings), problems)
+        # Example sentences of `invoke new-faq` left in place: a warning, so that
+        # `invoke check` and `invoke preview` (CI) refuse to publish them.
+        where = display_path(source_path, self._settings)
+        if SUMMARY_PLACEHOLDER in re.sub(r"<[^>]+>", "", str(metadata.get("summary", ""))):
+            logger.warning("%s: %s: %s", where, "Summary", "still the example sentence from new-faq; "
+                           "expected the short answer in one sentence of your own")
+        if BODY_PLACEHOLDER in content:
+            logger.warning("%s: %s: %s", where, "text", "still the example text from new-faq; "
+                           "expected your own answer")
         return content, metadata
 
 

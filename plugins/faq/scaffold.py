@@ -7,12 +7,15 @@ import re
 from german.dates import site_now
 from german.slugs import slugify
 
+SUMMARY_PLACEHOLDER = "Die Antwort in einem Satz (steht auf /faq/, in Suchergebnissen und im Feed)."
+BODY_PLACEHOLDER = "Die Antwort in ganzen Sätzen: zuerst das Wichtigste, dann die Schritte."
+
 TEMPLATE = """Question: {question}
 Category: {category}
-{optional}Summary: Die Antwort in einem Satz (steht auf /faq/, in Suchergebnissen und im Feed).
+{optional}Summary: """ + SUMMARY_PLACEHOLDER + """
 Modified: {modified}
 
-Die Antwort in ganzen Sätzen: zuerst das Wichtigste, dann die Schritte.
+""" + BODY_PLACEHOLDER + """
 
 1. Nummerierte Schritte, wenn Kundinnen und Kunden etwas tun sollen.
 2. Ein Schritt pro Zeile.

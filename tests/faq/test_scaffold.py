@@ -21,6 +21,13 @@ def test_new_faq_writes_a_file_that_builds(tmp_path):
     result, output = build_fixture_site(tmp_path, {}, {"PLUGINS": FAQ_PLUGINS})
     assert result.ok, result.report()
     assert (output / "faq" / "wie-aendere-ich-meine-bankverbindung" / "index.html").exists()
+    # Its example sentences are fine for the preview, not for publishing.
+    placeholders = sorted(p.message.split(": ")[1] for p in result.warnings
+                          if p.message.startswith("content/faq/wie-aendere-ich-meine-bankverbindung.md"))
+    assert placeholders == ["Summary", "text"], result.report()
+    strict, output = build_fixture_site(tmp_path / "strict", {}, {"PLUGINS": FAQ_PLUGINS, "PATH": str(content)},
+                                        strict=True)
+    assert not strict.ok
 
 
 def test_new_faq_never_overwrites(tmp_path):
