@@ -134,6 +134,26 @@ def make_clients(config, env, redact, only=None):
     return clients
 
 
+def site_mismatch(queue_path, siteurl):
+    """Why the queue must not be posted for SITEURL (built for another address), or None.
+
+    A development build's queue links to http://127.0.0.1:8000; posting it
+    would send customers to nowhere.
+    """
+    wanted = (siteurl or "").strip().rstrip("/")
+    if not wanted:
+        return None
+    try:
+        with open(queue_path, encoding="utf-8") as handle:
+            built_for = (json.load(handle).get("site_url") or "").rstrip("/")
+    except (OSError, ValueError, AttributeError):
+        return None  # read_queue reports unreadable queues
+    if built_for == wanted:
+        return None
+    return (f"{queue_path}: built for {built_for or 'no SITEURL'}, not for SITEURL={wanted}; "
+            f"expected a production build for that address (SITEURL={wanted} invoke preview)")
+
+
 def read_queue(path):
     try:
         with open(path, encoding="utf-8") as handle:
@@ -237,6 +257,12 @@ def run(
     except LedgerError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    mismatch = site_mismatch(config.queue_path, env.get("SITEURL"))
+    if mismatch and not dry_run:
+        say(f"error: {mismatch}")
+        return EXIT_USAGE
+    if mismatch:
+        say(f"warning: {mismatch}")
     if only:
         posts = [p for p in posts if p["network"] == only]
     options = Options(

@@ -531,3 +531,19 @@ def test_credentials_never_appear_in_output_logs_or_ledger(
     for secret in secrets:
         for text in (output, wrong_output, ledgers, caplog.text):
             assert secret not in text
+
+
+def test_a_queue_built_for_another_address_is_not_posted(config, env, mastodon, bluesky, site):
+    """SITEURL says where the site lives; a queue built for another address (a
+    development build links to 127.0.0.1) is refused, and dry-run warns."""
+    built_for = json.load(open(config.queue_path, encoding="utf-8"))["site_url"]
+    env = dict(env, SITEURL="https://service.example.org")
+    code, output = post(config, env)
+    assert code != 0
+    assert f"built for {built_for}, not for SITEURL=https://service.example.org" in output
+    assert mastodon.requests == [] and bluesky.requests == [] and site.requests == []
+    code, output = post(config, env, dry_run=True)
+    assert code == 0 and "warning: " in output and "(would post)" in output
+    code, output = post(config, dict(env, SITEURL=built_for + "/"))
+    assert code == 0, output
+    assert len(mastodon.statuses) == 6
