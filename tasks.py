@@ -4,7 +4,6 @@ Tasks are thin: they parse arguments and print; the work is in plugins/
 (plugins/build runs every build atomically and collects problems).
 """
 
-import logging
 import os
 import shlex
 import shutil
@@ -304,14 +303,7 @@ def outage_reschedule(c, slug, start, end, text=None):
 def outage_publish(c):
     """Publish outage changes into output/ in under a second; the full build
     (invoke build, CI) follows so that every page's built-in banner catches up."""
-    # Problems come back in the result; without a handler Python would also print
-    # each logged one (logging's last resort), so every line would appear twice.
-    quiet = logging.NullHandler()
-    logging.getLogger().addHandler(quiet)
-    try:
-        result = outages.publish(DEV_SETTINGS)
-    finally:
-        logging.getLogger().removeHandler(quiet)
+    result = outages.publish(DEV_SETTINGS)
     print(result.report(), file=sys.stdout if result.ok else sys.stderr)
     if not result.ok:
         raise Exit(code=1)

@@ -61,6 +61,13 @@ def test_preview_without_siteurl_says_what_to_set():
     assert "Traceback" not in done.stderr
 
 
+def test_preview_with_a_siteurl_without_scheme_says_so():
+    done = _invoke("preview", env={"SITEURL": "service.example.org"})
+    assert done.returncode != 0
+    assert "SITEURL: 'service.example.org' has no https://" in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
 def test_publish_without_target_says_what_to_set():
     done = _invoke("publish", env={"SITEURL": "https://service.example.org"})
     assert done.returncode != 0

@@ -188,7 +188,9 @@ class EditorialMarkdownReader(MarkdownReader):
             checks += [lambda: self._check_keys(kind, metadata), lambda: self._check_title(metadata),
                        lambda: self._check_body(content)]
         if "image" in metadata:
-            checks.append(lambda: metadata.__setitem__("image", self._resolve_image(metadata["image"])))
+            def resolve_image():
+                metadata["image"] = self._resolve_image(metadata["image"])
+            checks.append(resolve_image)
         problems = []
         for check in checks:  # every problem of the file at once, not one per build
             try:

@@ -19,6 +19,7 @@ pages already reads the new /api/v2/summary.json.
 
 import datetime as dt
 import glob
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -291,8 +292,19 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     """Render only the outage outputs into the existing output directory.
 
     Everything is validated and rendered in memory first; on any problem
-    nothing is written. Each file is then replaced atomically.
+    nothing is written. Each file is then replaced atomically. Problems come
+    back in the result only: while it runs, a handler on the root logger keeps
+    Python's last-resort handler from printing each logged one a second time.
     """
+    quiet = logging.NullHandler()
+    logging.getLogger().addHandler(quiet)
+    try:
+        return _publish(settings_file, overrides, settings)
+    finally:
+        logging.getLogger().removeHandler(quiet)
+
+
+def _publish(settings_file, overrides, settings):
     started = time.perf_counter()
     settings = settings or read_settings(settings_file, override=dict(overrides or {}))
     # Only the plugins whose work shows in the outage outputs: the others

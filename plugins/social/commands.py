@@ -134,27 +134,22 @@ def make_clients(config, env, redact, only=None):
     return clients
 
 
-def site_mismatch(queue_path, siteurl):
+def site_mismatch(queue_path, built_for, siteurl):
     """Why the queue must not be posted for SITEURL (built for another address), or None.
 
     A development build's queue links to http://127.0.0.1:8000; posting it
     would send customers to nowhere.
     """
     wanted = (siteurl or "").strip().rstrip("/")
-    if not wanted:
-        return None
-    try:
-        with open(queue_path, encoding="utf-8") as handle:
-            built_for = (json.load(handle).get("site_url") or "").rstrip("/")
-    except (OSError, ValueError, AttributeError):
-        return None  # read_queue reports unreadable queues
-    if built_for == wanted:
+    built_for = (built_for or "").rstrip("/")
+    if not wanted or built_for == wanted:
         return None
     return (f"{queue_path}: built for {built_for or 'no SITEURL'}, not for SITEURL={wanted}; "
             f"expected a production build for that address (SITEURL={wanted} invoke preview)")
 
 
 def read_queue(path):
+    """The queue document ({"site_url", "posts", …}), checked; LedgerError when unusable."""
     try:
         with open(path, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -174,7 +169,7 @@ def read_queue(path):
             f"{path}: post {relative[0]} has no absolute link; expected a build with "
             "SITEURL set (publishconf.py)"
         )
-    return posts
+    return document
 
 
 def print_dry_run(posts, results, say):
@@ -252,12 +247,13 @@ def run(
         say(f"error: --network {only}: expected one of {', '.join(config.networks)}")
         return EXIT_USAGE
     try:
-        posts = read_queue(config.queue_path)
+        queue = read_queue(config.queue_path)
         ledger = Ledger.load(config.ledger_path)
     except LedgerError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    mismatch = site_mismatch(config.queue_path, env.get("SITEURL"))
+    posts = queue["posts"]
+    mismatch = site_mismatch(config.queue_path, queue.get("site_url"), env.get("SITEURL"))
     if mismatch and not dry_run:
         say(f"error: {mismatch}")
         return EXIT_USAGE

@@ -23,6 +23,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
 from . import store
+from .childlog import ForwardRecords
 from .settings import global_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -30,19 +31,6 @@ PARALLEL_MINIMUM = 32
 SETTINGS_ID = "pelican-settings"
 WHAT_IS_READ = {ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
                 PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES")}
-
-
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001
-            message = str(record.msg)
-        self.records.append((record.name, record.levelno, message))
 
 
 def _key(rel, data):
@@ -73,7 +61,7 @@ def _parse(readers, path):
     reader = readers.readers.get(path.rsplit(".", 1)[-1])
     if reader is None:
         return None
-    collector = _Collect()
+    collector = ForwardRecords()
     root = logging.getLogger()
     root.addHandler(collector)
     try:

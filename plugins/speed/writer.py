@@ -23,6 +23,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from . import store
+from .childlog import ForwardRecords
 from .fingerprint import ALWAYS, Digester, TemplateAnalyzer, _h
 
 logger = logging.getLogger(__name__)
@@ -250,21 +251,6 @@ class IncrementalWriter(Writer):
         return len(jobs)
 
 
-class _ForwardRecords(logging.Handler):
-    """In a child: keep warnings and errors to send them to the parent."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001
-            message = str(record.msg)
-        self.records.append((record.name, record.levelno, message))
-
-
 def _render_forked(writer, jobs, workers):
     children = []
     for index in range(1, workers):
@@ -273,7 +259,7 @@ def _render_forked(writer, jobs, workers):
         if pid == 0:  # child: render every `workers`-th job, report, exit
             os.close(read_end)
             status, payload = 0, {"records": [], "error": None}
-            handler = _ForwardRecords()
+            handler = ForwardRecords()
             root = logging.getLogger()
             root.handlers = [handler]
             try:

@@ -229,6 +229,26 @@ def test_outage_publish_writes_nothing_on_bad_input(tmp_path):
     assert snapshot(output) == before
 
 
+def test_outage_publish_reports_each_problem_once(tmp_path, capsys):
+    """The result carries the problems; nothing else may print them (as Python's
+    last-resort handler does when the root logger has no handler, e.g. in invoke)."""
+    import logging
+
+    result, output = build_outage_site(tmp_path, {"stoerungen/kiel.md": ACTIVE})
+    assert result.ok, result.report()
+    (tmp_path / "content" / "stoerungen" / "kiel.md").write_text(
+        ACTIVE.replace("Impact: major", "Impact: riesig"), encoding="utf-8")
+    root = logging.getLogger()
+    handlers, root.handlers = root.handlers, []  # as outside pytest
+    try:
+        capsys.readouterr()
+        published = publish(settings=_publish_settings(tmp_path))
+    finally:
+        root.handlers = handlers
+    assert not published.ok
+    assert "riesig" not in capsys.readouterr().err
+
+
 def test_outage_publish_needs_a_built_site(tmp_path):
     (tmp_path / "content").mkdir()
     published = publish(settings=_publish_settings(tmp_path))
