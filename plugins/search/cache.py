@@ -1,7 +1,7 @@
 """What the search step keeps between builds, in CACHE_PATH/search/index.pickle.
 
-- the stand-in page of every document, by a hash of its written page and its
-  search metadata: a page that did not change is neither parsed nor split
+- the stand-in page of every document (packed, standins.pack), by a hash of
+  its written page and its search metadata: a page that did not change is neither parsed nor split
   into compounds again;
 - the compound terms of every stand-in page;
 - the compound parts of every word seen (compounds.split is a pure function
@@ -67,7 +67,8 @@ def load(settings, rules):
                 return {}
             value = unpickler.load()
             if not isinstance(value, dict) or not all(
-                    isinstance(value.get(key), dict) for key in ("pages", "terms", "words")):
+                    isinstance(value.get(key), dict) for key in ("pages", "terms", "words")) or not all(
+                    page is None or type(page) is bytes for page in value["pages"].values()):
                 raise ValueError("unexpected content")
             return value
         except Exception as exc:  # noqa: BLE001 - any damage means: do not trust it

@@ -39,16 +39,17 @@ import logging
 import os
 import shutil
 import time
+import zlib
 
 from . import cache, compounds
 from .documents import documents_for
 from .reproducible import canonical, page_count
 from .service import PagefindError, PagefindService
-from .standins import collect_pages, compound_terms, with_terms
+from .standins import collect_pages, compound_terms, unpack, with_terms
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = "2"  # bump when the stand-in pages change shape
+FORMAT_VERSION = "3"  # bump when the stand-in pages change shape (3: kept packed)
 FINGERPRINT_FILE = "fingerprint.txt"
 ENTRY_FILE = "pagefind-entry.json"
 
@@ -62,8 +63,9 @@ def rules(settings):
     )
 
 
-def _digest(page):
-    return hashlib.sha256(page.encode("utf-8")).digest()
+def _digest(packed):
+    """Of the page itself, not of its packed bytes (which another zlib may pack otherwise)."""
+    return hashlib.sha256(zlib.decompress(packed)).digest()
 
 
 def fingerprint(pages, settings, digests=None):
@@ -231,11 +233,12 @@ def _with_compound_terms(order, pages, digests, memory, compound_parts):
     parses the pages already sent while the next ones are prepared."""
     for path in order:
         digest = digests[path]
+        page = unpack(pages[path])
         terms = memory.old["terms"].get(digest) if compound_parts else ""
         if terms is None:
-            terms = compound_terms(pages[path])
+            terms = compound_terms(page)
         memory.new["terms"][digest] = terms
-        yield path, with_terms(pages[path], terms)
+        yield path, with_terms(page, terms)
 
 
 class _Memory:

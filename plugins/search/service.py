@@ -13,6 +13,7 @@ next page in Python overlaps with Pagefind parsing the previous one.
 """
 
 import base64
+import binascii
 import json
 import subprocess
 import threading
@@ -66,7 +67,9 @@ class PagefindService:
     # ---- protocol ----------------------------------------------------
 
     def _read_answers(self):
-        pending = []
+        # The GetFiles answer is the whole index (about 20 MB at 4,000 pages): it
+        # grows in one buffer and is decoded without further copies of it.
+        pending = bytearray()
         stream = self._process.stdout
         try:
             while True:
@@ -74,12 +77,24 @@ class PagefindService:
                 if not chunk:
                     break
                 if b"," not in chunk:
-                    pending.append(chunk)
+                    pending += chunk
                     continue
                 *messages, rest = chunk.split(b",")
-                messages[0] = b"".join(pending) + messages[0]
-                pending = [rest] if rest else []
-                answers = [self._decode(m) for m in messages if m.strip()]
+                if pending:
+                    pending += messages[0]
+                    messages[0], pending = pending, bytearray()
+                pending += rest
+                answers = []
+                while messages:
+                    message = messages.pop(0)
+                    if message.strip():
+                        head = bytes(message[:200])
+                        try:
+                            text = binascii.a2b_base64(message).decode("utf-8")
+                        except (binascii.Error, UnicodeDecodeError):
+                            text = ""
+                        del message  # before the JSON is parsed
+                        answers.append(self._decode(text, head))
                 with self._ready:
                     for answer in answers:
                         if answer:
@@ -90,14 +105,14 @@ class PagefindService:
                 self._closed = True
                 self._ready.notify_all()
 
-    def _decode(self, message):
+    def _decode(self, text, head):
         try:
-            answer = json.loads(base64.b64decode(message))
+            answer = json.loads(text)
         except ValueError:
             answer = None
         if not isinstance(answer, dict):
             # Its message id is lost with it: whoever waits must not wait forever.
-            self._unreadable = message[:200]
+            self._unreadable = head
             return None
         return answer
 
@@ -165,9 +180,12 @@ class PagefindService:
         message_id = self.send({"type": "GetFiles", "index_id": self.index_id})
         if meanwhile:
             meanwhile()
-        answer = self.answer(message_id, "GetFiles")
-        return {item["path"].replace("\\", "/"): base64.b64decode(item["content"])
-                for item in answer["files"]}
+        items = self.answer(message_id, "GetFiles")["files"]
+        files = {}
+        while items:  # each file's text is dropped once decoded
+            item = items.pop()
+            files[item["path"].replace("\\", "/")] = base64.b64decode(item["content"])
+        return files
 
     def close(self):
         try:

@@ -35,7 +35,7 @@ from . import background, cache
 from . import report as report_module
 from . import settings as topic_settings
 from . import taxonomy as taxonomy_module
-from .engine import Engine, Result, has_evidence
+from .engine import Engine, Result, has_evidence, joined
 
 logger = logging.getLogger(__name__)
 
@@ -279,6 +279,23 @@ class State:
                 _key, analysis = self.engine.analyze(*self.text_of(doc), fresh=True)
             result.analysis = analysis
 
+    def whole_analysis(self, doc):
+        """Doc's analysis with its evidence, for one report entry, or None.
+
+        Unlike with_evidence() nothing is attached: the analysis kept for the
+        document stays small, and the evidence is garbage once the entry is
+        rendered, so the report never holds every text's evidence at once.
+        """
+        result = doc.__dict__.get("topics_result")
+        analysis = result.analysis if result is not None else None
+        if analysis is None or has_evidence(analysis):
+            return analysis
+        evidence = self.engine.evidence_of([result.key]).get(result.key)
+        whole = joined(analysis, evidence) if evidence is not None else None
+        if whole is None:  # lost with a shard: the same text gives the same analysis
+            _key, whole = self.engine.analyze(*self.text_of(doc), fresh=True)
+        return whole
+
     def _finish(self, doc, key, on, exclude):
         editor_tags = doc.topics_editor_tags
         analysis = self.engine.memory.get(key) if key else None
@@ -414,7 +431,7 @@ class State:
         try:
             if self.store is not None:
                 entries = self._cache_entries()
-                self.store.save(entries)
+                self.store.save(entries, engine.packed)
                 engine.loaded_keys = set(entries)
             if self.lemma_sizes is not None and lemmas.memo_sizes() != self.lemma_sizes:
                 self.lemma_sizes = cache.save_lemmas(directory)

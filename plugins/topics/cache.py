@@ -3,7 +3,7 @@
 - `analysis.pickle`: the numbers of every analysis (scores, places) by content
   key, a hash of engine and text; small, read at the start of every build.
 - `evidence-<shard>-<token>.pickle`: the matched words and sentences (nine
-  tenths of the bytes), in 16 shards by the key's first hex digit, read only
+  tenths of the bytes), packed as the engine keeps them, in 16 shards by the key's first hex digit, read only
   when the report needs them; an edit rewrites one shard, not all. The
   summary names the shard files it belongs with, so a crash between writes
   never pairs a summary with other shards.
@@ -32,7 +32,7 @@ from . import engine as engine_module
 logger = logging.getLogger(__name__)
 
 FORMAT_FAMILY = "nordlicht-topics-cache-"
-FORMAT = FORMAT_FAMILY + "2"
+FORMAT = FORMAT_FAMILY + "3"
 FILENAME = "analysis.pickle"
 LEMMAS = "lemmas.pickle"
 REPORT = "report.pickle"
@@ -117,7 +117,7 @@ class AnalysisStore:
         self.directory = directory
         self.fingerprint = engine_fingerprint
         self.shards = {}  # shard → (file token, frozenset of keys it holds)
-        self.loaded = {}  # shard → {key: evidence} read in this process
+        self.loaded = {}  # shard → {key: packed evidence} read in this process
 
     def path(self, name):
         return os.path.join(self.directory, name)
@@ -155,7 +155,12 @@ class AnalysisStore:
             stored = self._load_shard(shard)
             for key in keys:
                 if shard_of(key) == shard and key in stored:
-                    found[key] = stored[key]
+                    try:
+                        found[key] = engine_module.unpack_evidence(stored[key])
+                    except Exception:  # noqa: BLE001 - damaged: the text is analysed again
+                        logger.warning("%s: cache: damaged evidence; computed again",
+                                       self._shard_file(shard, self.shards[shard][0]))
+                        stored.pop(key)
         return found
 
     def _load_shard(self, shard):
@@ -168,7 +173,8 @@ class AnalysisStore:
             data = read(path, "evidence")
             entries = data.get("entries") if data else None
             if data is not None and (data.get("engine") != self.fingerprint or not isinstance(entries, dict)
-                                     or set(entries) != keys):
+                                     or set(entries) != keys
+                                     or not all(type(v) is bytes for v in entries.values())):
                 logger.warning("%s: cache: does not belong with %s; discarded and rebuilt", path, FILENAME)
                 entries = None
             if entries is None:
@@ -195,10 +201,11 @@ class AnalysisStore:
         """Would save() with these keys write anything?"""
         return bool(self._changed_shards(keys)[1]) or not os.path.exists(self.path(FILENAME))
 
-    def save(self, analyses):
+    def save(self, analyses, packed=None):
         """Keep exactly `analyses` ({key: analysis}); rewrite only what changed.
 
-        An analysis without evidence keeps the evidence its shard has on disk;
+        An analysis without evidence takes it from `packed` ({key: packed
+        evidence}, the engine's) or keeps the evidence its shard has on disk;
         where there is none (a lost shard), the key stays in the numbers and its
         evidence is computed again when the report needs it. False when nothing
         had to be written.
@@ -218,7 +225,9 @@ class AnalysisStore:
             for key in sorted(keys):
                 analysis = analyses[key]
                 if engine_module.has_evidence(analysis):
-                    entries[key] = engine_module.split_evidence(analysis)[1]
+                    entries[key] = engine_module.split_packed(analysis)[1]
+                elif packed and key in packed:
+                    entries[key] = packed[key]
                 else:
                     if stored is None:
                         stored = self._load_shard(shard)

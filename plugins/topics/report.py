@@ -78,14 +78,15 @@ def _topic_entry(topic, data):
 
 
 def document_entry(taxonomy, *, source, url, title, kind, kind_label, status, editor_tags, result,
-                   topics=None):
+                   topics=None, analysis=None):
     """One document's report entry (plain data: JSON, template and terminal).
 
     Evidence items are {word, term, place, sentence}; `place` is one of
-    PLACE_LABELS' keys (title, summary, heading, body).
+    PLACE_LABELS' keys (title, summary, heading, body). `analysis`, when
+    given, is the result's analysis with its evidence.
     """
     topics = topics or taxonomy.by_slug()
-    analysis = (result.get("analysis") or {}).get("topics", {})
+    analysis = (analysis or result.get("analysis") or {}).get("topics", {})
     manual = []
     for tag in editor_tags:
         slug = getattr(tag, "slug", None) or str(tag)
@@ -188,7 +189,6 @@ class Report:
     @property
     def documents(self):
         if self._data["documents"] is None:
-            self._complete(range(len(self._heads)))
             self._data["documents"] = [self.entry(i) for i in range(len(self._heads))]
         return self._data["documents"]
 
@@ -198,18 +198,14 @@ class Report:
         return getattr(self, name)
 
     def entry(self, index):
-        """The report entry of document `index` (fetching its evidence if needed)."""
+        """The report entry of document `index`, with its evidence (State.whole_analysis)."""
         documents = self._data["documents"]
         if documents is not None:
             return documents[index]
-        self._complete([index])
         head = self._heads[index]
         return document_entry(self._state.taxonomy, topics=self._state.taxonomy.by_slug(),
-                              **{k: v for k, v in head.items() if k != "result"}, result=head["result"])
-
-    def _complete(self, indices):
-        """Evidence for the analyses of these entries (see State.with_evidence)."""
-        self._state.with_evidence([self._docs[i] for i in indices])
+                              **{k: v for k, v in head.items() if k != "result"}, result=head["result"],
+                              analysis=self._state.whole_analysis(self._docs[index]))
 
 
 def build(state, published, drafts=()):
@@ -354,8 +350,6 @@ class JsonWriter:
             if found is not None:
                 lines = dict(zip(old["documents"], found))
         fingerprints = report.head_fingerprints
-        missing = [i for i, fp in enumerate(fingerprints) if fp not in lines]
-        report._complete(missing)  # the evidence of every new entry, fetched at once
 
         def document_lines():
             # One entry at a time: the entries of 4,000 documents never exist together.
@@ -420,7 +414,6 @@ class ReportPage:
 
     @property
     def documents(self):
-        self._report._complete(range(self._start, self._stop))
         return [self._report.entry(i) for i in range(self._start, self._stop)]
 
     @property

@@ -161,8 +161,8 @@ class Pipeline:
             if isinstance(message, dict):  # a worker's last words: its lemma memo
                 self.learnt.append((message.get("lemmas") or {}, message.get("known") or {}))
                 continue
-            for key, analysis in message:
-                self.engine.memory[key] = analysis
+            for key, numbers, packed in message:
+                self.engine.keep(key, numbers, packed)
                 self.pending.pop(key, None)
 
     def wait(self):
@@ -197,10 +197,14 @@ class Pipeline:
 
 
 def _analyze(engine, batch):
+    """[(key, numbers, packed evidence)]: packing here spares the build process
+    unpickling evidence it keeps packed anyway (engine.Engine.keep)."""
+    from .engine import split_packed
+
     out = []
     for key, title, summary, content in batch:
         _key, analysis = engine.analyze(title, summary, content)
-        out.append((key, analysis))
+        out.append((key, *split_packed(analysis)))
         engine.memory.pop(_key, None)
     return out
 
@@ -247,7 +251,7 @@ class _Helper:
                     self.learnt = message
                 else:
                     send(message)
-                    self.done_keys.update(key for key, _analysis in message)
+                    self.done_keys.update(item[0] for item in message)
         except (EOFError, OSError):
             pass
         finally:

@@ -66,6 +66,9 @@ def test_a_rebuild_cuts_and_splits_only_the_changed_page(tmp_path, monkeypatch):
     # The cache holds this build's pages only.
     stored = cache.load(_cache_settings(tmp_path), search.index.rules(_cache_settings(tmp_path)))
     assert len(stored["pages"]) == len(INDEXED) and len(stored["terms"]) == len(INDEXED)
+    # Kept packed (a quarter of the memory); unpacked, the page the edit changed.
+    assert all(type(page) is bytes for page in stored["pages"].values())
+    assert any("Oder per Post." in search.standins.unpack(page) for page in stored["pages"].values())
 
 
 def test_a_rebuild_without_new_words_does_not_load_the_word_lists(tmp_path, monkeypatch):
@@ -83,14 +86,24 @@ def test_a_rebuild_without_new_words_does_not_load_the_word_lists(tmp_path, monk
     assert index_fragments(output)["/faq/rechnung/"]["content"].count("Im Kundenportal.") == 2
 
 
+def _unpacked_pages_cache(tmp_path):
+    """A cache file as it looks from outside, but with stand-in pages as text."""
+    settings = _cache_settings(tmp_path)
+    rules = search.index.rules(settings)
+    stored = cache.load(settings, rules)
+    stored["pages"] = {key: search.standins.unpack(page) for key, page in stored["pages"].items()}
+    return b"NLSEARCH" + pickle.dumps(cache._header(settings, rules)) + pickle.dumps(stored)
+
+
 @pytest.mark.parametrize("damage", [
     b"NLSEARCH" + b"\x80\x05 not a pickle",
     pickle.dumps({"pages": {}}),  # no magic: not a file of this plugin
+    _unpacked_pages_cache,  # right header, wrong kind of page
 ])
 def test_a_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path, damage):
     _built(tmp_path)
     path = tmp_path / "cache" / "search" / "index.pickle"
-    path.write_bytes(damage)
+    path.write_bytes(damage(tmp_path) if callable(damage) else damage)
     result, output = build(tmp_path, EDITED)
     assert result.ok, result.report()
     assert any("cache is corrupt or foreign" in p.message and "index.pickle" in p.message

@@ -180,6 +180,30 @@ def test_worker_process_gives_the_same_result(tmp_path):
     assert (worker / "themen" / "bericht.json").read_bytes() == (inline / "themen" / "bericht.json").read_bytes()
 
 
+def test_worker_results_keep_their_evidence_packed_until_the_report_renders_it(tmp_path):
+    """Memory: the build keeps the numbers of each analysis and its evidence as packed
+    bytes; the report unpacks one entry at a time and still shows every evidence."""
+    from topics import assign
+
+    kept = {}
+
+    def grab(generators):
+        engine = assign.get_state(generators[0].settings).engine
+        kept.update(memory=dict(engine.memory), packed=dict(engine.packed))
+
+    signals.all_generators_finalized.connect(grab)
+    try:
+        output = build(tmp_path, FILES, TOPICS_WORKER=True, TOPICS_WORKER_MIN_DOCS=0, TOPICS_CACHE=False)
+    finally:
+        signals.all_generators_finalized.disconnect(grab)
+    assert kept["packed"] and set(kept["packed"]) <= set(kept["memory"])
+    for key in kept["packed"]:
+        assert all("evidence" not in data for data in kept["memory"][key]["topics"].values())
+        assert isinstance(kept["packed"][key], bytes)
+    trust = entry(report(output), "vertrauen.md")
+    assert trust["topics"] and all(topic["evidence"] for topic in trust["topics"])
+
+
 def test_same_input_same_bytes_whatever_the_hash_seed(tmp_path):
     outputs = []
     for seed in ("1", "2"):

@@ -325,10 +325,10 @@ def test_worker_helper_forwards_results_and_gives_back_what_it_could_not_do():
     sent = []
     left, learnt = worker._Helper(_Engine(), texts, {}, {}, sent.append).finish()
     assert left == [] and isinstance(learnt, dict)
-    assert [key for message in sent for key, _analysis in message] == [t[0] for t in texts]
+    assert [key for message in sent for key, _numbers, _packed in message] == [t[0] for t in texts]
     sent = []
     left, learnt = worker._Helper(_Engine(failing="t30"), texts, {}, {}, sent.append).finish()
-    done = [key for message in sent for key, _analysis in message]
+    done = [key for message in sent for key, _numbers, _packed in message]
     assert done == [t[0] for t in texts[:24]]  # the first batch; the second fails
     assert left == texts[24:] and learnt is None
 
