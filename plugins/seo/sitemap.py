@@ -44,30 +44,40 @@ def _load_seen(path):
         return {}
 
 
+def _html_files(folder, rel):
+    """(path relative to the output, os.DirEntry) of every .html page but 404.html,
+    in os.walk's order (files of a folder by name, then its subfolders by name)."""
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    folders = []
+    for entry in entries:
+        if entry.is_dir():
+            if not entry.is_symlink():
+                folders.append(entry)
+        elif entry.name.endswith(".html") and entry.name != "404.html":
+            yield rel + entry.name, entry
+    for entry in folders:
+        yield from _html_files(entry.path, rel + entry.name + os.sep)
+
+
 def _indexable_pages(output_path, cache_file):
     """Pages without noindex. Whether a page says noindex is remembered by its
     inode, size and mtime: an unchanged page (hard-linked from the previous
     build) is not read again."""
     seen = _load_seen(cache_file) if cache_file else {}
     now_seen = {}
-    for folder, dirs, files in os.walk(output_path):
-        dirs.sort()
-        for name in sorted(files):
-            if not name.endswith(".html") or name == "404.html":
-                continue
-            full = os.path.join(folder, name)
-            rel = os.path.relpath(full, output_path)
-            stat = os.stat(full)
-            stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
-            known = seen.get(rel)
-            if known and known[:3] == stamp:
-                noindex = known[3]
-            else:
-                with open(full, "rb") as handle:
-                    noindex = bool(NOINDEX.search(handle.read(HEAD_BYTES)))
-            now_seen[rel] = stamp + [noindex]
-            if not noindex:
-                yield rel
+    for rel, entry in _html_files(output_path, ""):
+        stat = entry.stat()
+        stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+        known = seen.get(rel)
+        if known and known[:3] == stamp:
+            noindex = known[3]
+        else:
+            with open(entry.path, "rb") as handle:
+                noindex = bool(NOINDEX.search(handle.read(HEAD_BYTES)))
+        now_seen[rel] = stamp + [noindex]
+        if not noindex:
+            yield rel
     if cache_file:
         os.makedirs(os.path.dirname(cache_file), exist_ok=True)
         temporary = cache_file + ".tmp"

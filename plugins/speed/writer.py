@@ -55,6 +55,8 @@ class IncrementalWriter(Writer):
         self._snapshots = {}
         self._kept = []
         self._common = {}
+        self._prefix = None
+        self._folders = set()
 
     # ---- bookkeeping -------------------------------------------------
 
@@ -78,11 +80,26 @@ class IncrementalWriter(Writer):
             self.digester = Digester(context)
         return self.digester
 
+    def _rel(self, path):
+        """`path` relative to the output (called for every page: no os.path.relpath)."""
+        if self._prefix is None:
+            self._prefix = os.path.join(os.path.abspath(self.output_path), "")
+        if path.startswith(self._prefix):
+            return path[len(self._prefix):]
+        return os.path.relpath(path, self.output_path)
+
+    def _folder(self, path):
+        """Make sure the folder of `path` exists (each folder asked about once)."""
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
+
     def _reuse(self, path, fingerprint):
         """Link the previous build's file if it is unchanged; True when done."""
-        rel = os.path.relpath(path, self.output_path)
         if fingerprint == ALWAYS or not self.previous_output:
             return False
+        rel = self._rel(path)
         entry = self.previous.get(rel)
         if not entry or entry[0] != fingerprint:
             return False
@@ -93,10 +110,12 @@ class IncrementalWriter(Writer):
             return False
         if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != tuple(entry[1:]):
             return False  # changed behind our back (e.g. outage-publish): render
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if os.path.lexists(path):
+        self._folder(path)
+        try:
+            os.link(old, path)
+        except FileExistsError:
             os.unlink(path)
-        os.link(old, path)
+            os.link(old, path)
         self.manifest[rel] = entry
         self.linked += 1
         return True
@@ -240,7 +259,7 @@ class IncrementalWriter(Writer):
             for job in jobs:
                 self._run(job)
         for kind, path, fingerprint, args in jobs:
-            rel = os.path.relpath(path, self.output_path)
+            rel = self._rel(path)
             stat = os.stat(path)
             self.manifest[rel] = (fingerprint, stat.st_ino, stat.st_size, stat.st_mtime_ns)
             if kind == "page" and signals.content_written.receivers:
