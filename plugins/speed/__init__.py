@@ -4,11 +4,12 @@ then in parallel. See reading.py, writer.py and fingerprint.py."""
 
 from pelican import signals
 
-from . import lists, memory, reading, settings, urls
+from . import folders, lists, memory, reading, settings, urls
 
 
 def register():
     signals.initialized.connect(settings.apply_defaults)
+    signals.initialized.connect(folders.start)
     signals.generator_init.connect(reading.prefetch)
     signals.article_generator_finalized.connect(lists.index_term_lists)
     signals.all_generators_finalized.connect(urls.fix_urls)

@@ -4,7 +4,7 @@ import logging
 import os
 import time
 
-from . import memory
+from . import folders, memory
 from .fingerprint import Digester, _h, code_fingerprint
 from .writer import IncrementalWriter, active_writer
 
@@ -42,11 +42,13 @@ def flush_writer(pelican):
     """finalized handler (before sitemap and search): render what is queued."""
     writer = active_writer()
     if writer is None or writer.output_path != pelican.output_path:
+        folders.finish()
         return
     started = time.perf_counter()
     try:
         rendered = writer.flush()
     finally:
         memory.unfreeze()
+        folders.finish(writer.folders)
     logger.info("speed: %d files rendered, %d reused in %.2f s", rendered, writer.linked,
                 time.perf_counter() - started)

@@ -56,7 +56,7 @@ class IncrementalWriter(Writer):
         self._kept = []
         self._common = {}
         self._prefix = None
-        self._folders = set()
+        self.folders = set()
 
     # ---- bookkeeping -------------------------------------------------
 
@@ -91,9 +91,9 @@ class IncrementalWriter(Writer):
     def _folder(self, path):
         """Make sure the folder of `path` exists (each folder asked about once)."""
         folder = os.path.dirname(path)
-        if folder not in self._folders:
+        if folder not in self.folders:
             os.makedirs(folder, exist_ok=True)
-            self._folders.add(folder)
+            self.folders.add(folder)
 
     def _reuse(self, path, fingerprint):
         """Link the previous build's file if it is unchanged; True when done."""

@@ -18,7 +18,9 @@ from tests.support.sites import FIXED_NOW, ROOT, project_settings
 
 
 def _tree(path):
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+    """Every file with its bytes and every folder (an empty one too: a folder made
+    ahead for a page that is gone must not stay behind)."""
+    return {str(p.relative_to(path)): p.read_bytes() if p.is_file() else None for p in sorted(path.rglob("*"))}
 
 
 def _assert_same_tree(incremental, cold):
