@@ -30,6 +30,7 @@ while pending:
             names = sorted(e.name for e in scan if e.is_dir(follow_symlinks=False))
     except OSError:
         continue  # the previous output changed meanwhile: fewer folders made ahead
+    children = []
     for name in names:
         child = os.path.join(rel, name)
         try:
@@ -41,7 +42,8 @@ while pending:
             sys.exit(0)  # the staging tree is gone: the build failed and was discarded
         except OSError:
             continue
-        pending.append(child)
+        children.append(child)
+    pending.extend(reversed(children))  # in name order, as the writer mostly goes
 # Only now: a pipe holds 64 KB, and the folders must not wait for the build to read it.
 sys.stdout.write("\0".join(made))
 """

@@ -92,7 +92,8 @@ class IncrementalWriter(Writer):
         """Make sure the folder of `path` exists (each folder asked about once)."""
         folder = os.path.dirname(path)
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
+            if not os.path.isdir(folder):  # usually made ahead (folders.py)
+                os.makedirs(folder, exist_ok=True)
             self.folders.add(folder)
 
     def _reuse(self, path, fingerprint):
