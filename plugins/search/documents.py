@@ -76,7 +76,9 @@ def remember_documents(generators):
     """all_generators_finalized: `finalized` gets no context, so keep what it needs."""
     global _pending
     if generators:
-        _pending = (generators[0].settings, collect(generators[0].context))
+        settings = generators[0].settings
+        # Without an index this build only keeps the previous one: nothing to collect.
+        _pending = (settings, collect(generators[0].context) if settings.get("SEARCH_INDEX", True) else [])
 
 
 def documents_for(settings):
