@@ -24,7 +24,10 @@ What keeps the step fast (issue 7) without changing the index:
   stdin (service.py), in a fixed order: no temporary files, Pagefind parses
   each page while the next one is prepared, and the index does not depend on
   the order in which a file system lists a folder.
-- The bundle comes back in memory and is written here, once (filter files
+- Compounds, Pagefind and the bundle are handled in a forked copy of the
+  build process (isolated.py), whose word lists and Pagefind answer never
+  take up the build's memory.
+- The bundle comes back in memory and is written there, once (filter files
   already in canonical order): a file identical to the one in the previous
   index - the fragment (one per page) of an unchanged page, Pagefind's
   scripts - is hard-linked instead of written. Creating thousands of files is
@@ -41,7 +44,7 @@ import shutil
 import time
 import zlib
 
-from . import cache, compounds
+from . import cache, compounds, isolated
 from .documents import documents_for
 from .reproducible import canonical, page_count
 from .service import PagefindError, PagefindService
@@ -201,6 +204,21 @@ def build_index(pelican):
         )
         return
 
+    # In a forked child (isolated.py): the word lists and Pagefind's answer
+    # never take up the build process's memory.
+    outcome = isolated.run(lambda: _index(pages, digests, memory, settings, current, bundle, previous))
+    if outcome is None:
+        return  # the problem was logged
+    count, done = outcome
+    phases.parts += done
+    logger.debug("Search index: %s", phases)
+    logger.info("Search index: %d pages indexed in %.2f s", count, time.perf_counter() - started)
+
+
+def _index(pages, digests, memory, settings, current, bundle, previous):
+    """Pagefind over the stand-in pages, the bundle written, the cache saved:
+    (pages indexed, phase timings), or None after logging the problem."""
+    phases = _Phases(time.perf_counter())
     order = sorted(pages)  # a fixed order: Pagefind numbers the pages as they come
     compound_parts = settings.get("SEARCH_COMPOUND_PARTS", True)
     try:
@@ -212,20 +230,19 @@ def build_index(pelican):
             "search index: Pagefind: could not build the index (%s); expected the package "
             "pagefind[bin] from requirements.txt to be installed", exc,
         )
-        return
+        return None
     if count != len(pages) or "pagefind.js" not in files:
         logger.error(
             "search index: Pagefind: indexed %d of %d pages; expected all of them",
             count, len(pages),
         )
-        return
+        return None
     phases.done("Pagefind")
     files[FINGERPRINT_FILE] = (current + "\n").encode("utf-8")
     shutil.rmtree(bundle, ignore_errors=True)
     linked = write_bundle(bundle, files, previous)
     phases.done(f"{len(files) - linked} files written, {linked} linked")
-    logger.debug("Search index: %s", phases)
-    logger.info("Search index: %d pages indexed in %.2f s", count, time.perf_counter() - started)
+    return count, phases.parts
 
 
 def _with_compound_terms(order, pages, digests, memory, compound_parts):

@@ -135,6 +135,7 @@ def test_unchanged_pages_reuse_the_previous_index(tmp_path, monkeypatch):
     assert set(index_fragments(output)) == INDEXED
 
     monkeypatch.undo()
+    monkeypatch.setattr(search.isolated, "run", lambda work: work())  # the spy is in this process
     calls = []
     original = search.index.run_pagefind
 

@@ -54,6 +54,7 @@ def test_an_incremental_index_is_the_cold_one_with_unchanged_fragments_linked(tm
 
 def test_a_rebuild_cuts_and_splits_only_the_changed_page(tmp_path, monkeypatch):
     _built(tmp_path)
+    monkeypatch.setattr(search.isolated, "run", lambda work: work())  # the spies are in this process
     cut, split = [], []
     stand_in, compound_terms = search.standins._stand_in, search.index.compound_terms
     monkeypatch.setattr(search.standins, "_stand_in",
@@ -69,6 +70,35 @@ def test_a_rebuild_cuts_and_splits_only_the_changed_page(tmp_path, monkeypatch):
     # Kept packed (a quarter of the memory); unpacked, the page the edit changed.
     assert all(type(page) is bytes for page in stored["pages"].values())
     assert any("Oder per Post." in search.standins.unpack(page) for page in stored["pages"].values())
+
+
+def test_pagefind_and_the_word_lists_work_in_a_forked_child_not_in_the_build_process(tmp_path, monkeypatch):
+    for name in ("_splits", "_zipf", "_noun", "_modules"):
+        monkeypatch.setattr(compounds, name, {})
+    seen = tmp_path / "pids"
+    original = search.index.run_pagefind
+
+    def recording(pages, meanwhile=None):
+        seen.write_text(str(os.getpid()), encoding="utf-8")
+        return original(pages, meanwhile)
+
+    monkeypatch.setattr(search.index, "run_pagefind", recording)
+    output = _built(tmp_path)
+    assert int(seen.read_text(encoding="utf-8")) != os.getpid()
+    assert compounds._modules == {} and compounds._zipf == {}  # never loaded here
+    records = index_fragments(output)
+    assert set(records) == INDEXED
+    assert {"Vertrauen", "Kunden"} <= set(records["/artikel/was-kundenvertrauen-ausmacht/"]["meta"]["begriffe"].split())
+
+
+def test_a_failure_in_the_forked_child_is_one_clear_error(tmp_path, monkeypatch):
+    def broken(pages, meanwhile=None):
+        raise RuntimeError("Pagefind crashed")
+
+    monkeypatch.setattr(search.index, "run_pagefind", broken)
+    result, _output = build(tmp_path, FILES)
+    assert not result.ok
+    assert [p.message for p in result.errors] == ["search index: could not be built: RuntimeError: Pagefind crashed"]
 
 
 def test_a_rebuild_without_new_words_does_not_load_the_word_lists(tmp_path, monkeypatch):
