@@ -191,9 +191,11 @@ def main(n=4000, scale=False, base=None, steps=(), results_dir=None):
     cold = next(m for m in results if m.scenario == "cold")
     bare = next((m for m in results if m.scenario == "cold, without topics"), None)
     if bare is not None:
-        print(f"\ntopic tagging adds {cold.wall - bare.wall:.2f} s to the cold build "
-              f"({cold.pages - bare.pages} more pages; target < 1.5 s)")
-    print(f"\npeak memory of the build process: {own:.0f} MB (target ≤ {RSS_TARGET_MB} MB); "
+        added = cold.wall - bare.wall
+        print(f"\ntopic tagging adds {added:.2f} s to the cold build "
+              f"({cold.pages - bare.pages} more pages; target < 1.5 s {'✓' if added < 1.5 else '✗'})")
+    print(f"\npeak memory of the build process: {own:.0f} MB (target ≤ {RSS_TARGET_MB} MB "
+          f"{'✓' if own <= RSS_TARGET_MB else '✗'}); "
           f"largest helper process without search {tree:.0f} MB, with Pagefind {pagefind:.0f} MB")
     if scale:
         big = scenarios(n * 4, base, cold_only=True)[1]
@@ -201,7 +203,7 @@ def main(n=4000, scale=False, base=None, steps=(), results_dir=None):
         factor = big.wall / cold.wall
         report["scale"] = {"n": n * 4, "cold": big.as_dict(), "factor": factor}
         print(f"cold build at {n * 4} articles: {big.wall:.2f} s = {factor:.2f} × the {n} figure "
-              f"(target ≤ {SCALE_TARGET})")
+              f"(target ≤ {SCALE_TARGET} {'✓' if factor <= SCALE_TARGET else '✗'})")
     results_dir = results_dir or os.path.join(ROOT, "bench", "results")
     os.makedirs(results_dir, exist_ok=True)
     path = os.path.join(results_dir, f"bench-{n}-{dt.datetime.now():%Y%m%d-%H%M%S}.json")
