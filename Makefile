@@ -31,4 +31,4 @@ test: venv
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output output.* .cache __pycache__
+	rm -rf output output.* .cache
