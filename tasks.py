@@ -17,7 +17,8 @@ sys.path.insert(0, os.path.join(ROOT, "plugins"))
 os.chdir(ROOT)
 
 from build import run as site_build  # noqa: E402
-from build import staging  # noqa: E402
+from kit import staging  # noqa: E402
+from kit import lock  # noqa: E402
 from outages import commands as outages  # noqa: E402
 
 DEV_SETTINGS = "pelicanconf.py"
@@ -27,10 +28,10 @@ WATCHED = ["content", "theme", "plugins", DEV_SETTINGS]
 
 
 def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, exit_on_error=True,
-           force=False):
+           force=False, what="invoke build"):
     overrides = {} if search else {"SEARCH_INDEX": False}
     try:
-        result = site_build.build(settings_file, overrides, strict=strict, force=force)
+        result = site_build.build(settings_file, overrides, strict=strict, force=force, what=what)
     except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
         raise Exit(str(exc), code=2) from None
     if not quiet or not result.ok:
@@ -49,10 +50,12 @@ def build(c, no_search=False, force=False):
 
 @task
 def clean(c):
-    """Remove output/ and the build caches."""
-    for path in ["output", ".cache"]:
-        shutil.rmtree(path, ignore_errors=True)
-    staging.recover(os.path.abspath("output"))
+    """Remove output/ and the build caches (after any running build has finished)."""
+    output = os.path.abspath("output")
+    with lock.exclusive(output, "invoke clean"):
+        for path in [output, ".cache"]:
+            shutil.rmtree(path, ignore_errors=True)
+        staging.recover(output)
 
 
 @task
@@ -65,14 +68,14 @@ def rebuild(c):
 @task
 def check(c):
     """Strict build: every warning is fatal; one line per problem (file, field, what was expected)."""
-    _build(strict=True)
+    _build(strict=True, what="invoke check")
     print("check: no problems found.")
 
 
 @task
 def preview(c):
     """Production build (publishconf.py, SITEURL from the environment), strict."""
-    _build(PUBLISH_SETTINGS, strict=True)
+    _build(PUBLISH_SETTINGS, strict=True, what="invoke preview")
 
 
 def _watch_and_rebuild(on_success=None, search=False):
@@ -81,7 +84,7 @@ def _watch_and_rebuild(on_success=None, search=False):
     for changes in watch(*WATCHED, raise_interrupt=False):
         names = sorted({os.path.relpath(path) for _, path in changes})
         print(f"Changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
-        result = _build(search=search, exit_on_error=False)
+        result = _build(search=search, exit_on_error=False, what="invoke regenerate")
         if result.ok and on_success:
             on_success()
 
@@ -118,7 +121,7 @@ def livereload(c, port=PORT, search=False):
     from livereload import Server
 
     def rebuild_site():
-        result = _build(search=search, exit_on_error=False)
+        result = _build(search=search, exit_on_error=False, what="invoke livereload")
         if not result.ok:
             print("The browser keeps showing the last good build until the problems above are fixed.")
 

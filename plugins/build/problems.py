@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from pelican.log import LimitFilter
 
+from kit.problems import is_notice
+
 # Pelican messages that our own checks already report more precisely.
 SUPERSEDED = (
     "Empty alt attribute for image",  # editorial.checks: image without alt text
@@ -21,7 +23,7 @@ SUPERSEDED = (
 
 @dataclass(frozen=True)
 class Problem:
-    level: str  # "error" or "warning"
+    level: str  # "error", "warning" or "notice" (shown, never fails a build)
     message: str
 
     def __str__(self):
@@ -59,7 +61,10 @@ class ProblemCollector(logging.Handler):
             except Exception:  # noqa: BLE001 - a broken log call must not hide the rest
                 message = raw
             message = " ".join(message.split())
-        level = "error" if record.levelno >= logging.ERROR else "warning"
+        if record.levelno >= logging.ERROR:
+            level = "error"
+        else:
+            level = "notice" if is_notice(record) else "warning"
         problem = Problem(level, message)
         if problem not in self.problems:
             self.problems.append(problem)

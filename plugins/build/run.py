@@ -1,8 +1,11 @@
-"""One build: settings → staging directory → Pelican → checks → swap.
+"""One build: lock → settings → staging directory → Pelican → checks → swap.
 
 Used by every invoke task that builds and by the tests, so they all get the
-same guarantees: a failed build leaves `output/` untouched and reports one
-line per problem.
+same guarantees: one build at a time per checkout (kit.lock), a failed build
+leaves `output/` untouched and reports one line per problem, and a failure
+of the file system (permissions, a full disk, an immutable folder) is one
+line that names the path and what to do, never a traceback or a leftover
+staging folder.
 """
 
 import gc
@@ -10,18 +13,19 @@ import logging
 import os
 import time
 import traceback
-from dataclasses import dataclass, field
-
 import weakref
+from dataclasses import dataclass, field
 
 from blinker import NamedSignal
 from pelican import Pelican
 from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 
-from . import staging, uptodate
-from .problems import Problem, ProblemCollector, reset_pelican_log_filter
+from kit import lock, staging
+from kit.problems import file_system_problem
 
+from . import uptodate
+from .problems import Problem, ProblemCollector, reset_pelican_log_filter
 
 @dataclass
 class BuildResult:
@@ -38,6 +42,10 @@ class BuildResult:
     @property
     def warnings(self):
         return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def notices(self):
+        return [p for p in self.problems if p.level == "notice"]
 
     def report(self):
         lines = [str(p) for p in self.problems]
@@ -72,12 +80,31 @@ def load_settings(settings_file="pelicanconf.py", overrides=None):
     return read_settings(settings_file, override=dict(overrides or {}))
 
 
-def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None, force=False):
+def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None, force=False,
+          what="build", lock_timeout=600.0):
     """Build the site atomically. `strict` makes every warning fatal (invoke check);
     `force` builds even when nothing changed since the last good build."""
     started = time.perf_counter()
     settings = settings or load_settings(settings_file, overrides)
     output = os.path.abspath(settings["OUTPUT_PATH"])
+    try:
+        with lock.exclusive(output, what, timeout=lock_timeout):
+            return _locked_build(settings, output, strict, force, started)
+    except lock.LockTimeout as exc:
+        return BuildResult(ok=False, output=output, problems=[Problem("error", str(exc))],
+                           seconds=time.perf_counter() - started)
+    except OSError as exc:  # the lock file itself
+        return BuildResult(ok=False, output=output,
+                           problems=[Problem("error", file_system_problem(exc, lock.lock_path(output),
+                                                                        "taking the build lock"))],
+                           seconds=time.perf_counter() - started)
+
+
+def _failed(output, started, problems):
+    return BuildResult(ok=False, output=output, problems=problems, seconds=time.perf_counter() - started)
+
+
+def _locked_build(settings, output, strict, force, started):
     inputs = uptodate.input_fingerprint(settings)
     stamp = uptodate.load(settings)
     if not force and uptodate.still_valid(stamp, inputs, output, settings):
@@ -86,7 +113,11 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
             strict and any(p.level == "warning" for p in problems))
         return BuildResult(ok=not failed, output=output, problems=problems,
                            seconds=time.perf_counter() - started, skipped=True)
-    stage = staging.prepare(output)
+    try:
+        stage = staging.prepare(output)
+    except OSError as exc:
+        return _failed(output, started, [Problem("error", file_system_problem(
+            exc, staging.staging_path(output), "making the staging folder beside output/"))])
     settings["OUTPUT_PATH"] = stage
     # Plugins that reuse work of the previous build (e.g. the search index)
     # find the last good output here; it is only replaced after success.
@@ -101,27 +132,41 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
     reset_signals()
     try:
         Pelican(settings).run()
+    except OSError as exc:
+        if not collector.errors:
+            collector.problems.append(Problem("error", file_system_problem(exc, stage, "writing the site")))
     except Exception as exc:  # noqa: BLE001 - reported below, never as a bare traceback
         if not collector.errors:
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            if getattr(exc, "editor_error", False):
+                detail = str(exc)
+            else:
+                detail = "the build stopped: " + "".join(
+                    traceback.format_exception_only(type(exc), exc)).strip()
             if os.environ.get("SITE_DEBUG"):
                 detail += "\n" + traceback.format_exc()
-            collector.problems.append(Problem("error", f"the build stopped: {detail}"))
+            collector.problems.append(Problem("error", detail))
     finally:
         root.removeHandler(collector)
         reset_signals()  # leave no plugin connected for whatever runs next in this process
         gc.unfreeze()  # a plugin may have frozen objects (speed); a failed build must not keep them
 
+    problems = list(collector.problems)
     failed = bool(collector.errors) or (strict and bool(collector.warnings))
     if failed:
         staging.discard(stage)
-    else:
+        return _failed(output, started, problems)
+    try:
         staging.swap_in(stage, output)
+    except OSError as exc:
+        staging.discard(stage)
+        problems.append(Problem("error", file_system_problem(exc, output, "replacing output/ with the new site")
+                                + "; the previous site is unchanged"))
+        return _failed(output, started, problems)
+    try:
         uptodate.save(settings, inputs, output, settings.get("BUILD_VALID_UNTIL"),
-                      [[p.level, p.message] for p in collector.problems])
-    return BuildResult(
-        ok=not failed,
-        output=output,
-        problems=list(collector.problems),
-        seconds=time.perf_counter() - started,
-    )
+                      [[p.level, p.message] for p in problems if p.level != "notice"])
+    except OSError as exc:
+        problems.append(Problem("notice", file_system_problem(
+            exc, uptodate.stamp_path(settings), "recording the build (up-to-date stamp)")
+            + "; the new site is in place, the next build runs in full"))
+    return BuildResult(ok=True, output=output, problems=problems, seconds=time.perf_counter() - started)

@@ -19,11 +19,16 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import json
+import logging
 import os
 import re
 import sys
 
 from german.dates import NOW_ENVIRONMENT_VARIABLE, parse_datetime, site_now
+from kit import atomic
+from kit.problems import notice
+
+logger = logging.getLogger(__name__)
 
 STAMP_VERSION = 1
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -93,17 +98,40 @@ def output_signature(output):
     return [root.st_ino, files, size, newest]
 
 
-def _stamp_path(settings):
+def stamp_path(settings):
     return os.path.join(settings.get("CACHE_PATH") or ".cache", "build", "stamp.json")
 
 
+def _valid(stamp):
+    problems = stamp.get("problems")
+    output = stamp.get("output")
+    until = stamp.get("valid_until")
+    return (isinstance(stamp.get("inputs"), str)
+            and (output is None or (isinstance(output, list) and all(type(n) is int for n in output)))
+            and (until is None or isinstance(until, str))
+            and isinstance(problems, list)
+            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                    for p in problems))
+
+
 def load(settings):
+    """The stamp of the last good build, or None (missing, older format or damaged)."""
+    path = stamp_path(settings)
     try:
-        with open(_stamp_path(settings), encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             stamp = json.load(handle)
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
-    return stamp if isinstance(stamp, dict) and stamp.get("version") == STAMP_VERSION else None
+    except (OSError, ValueError) as exc:
+        notice(logger, "%s: build stamp unreadable (%s); discarded, this build runs in full",
+               path, type(exc).__name__)
+        return None
+    if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION:
+        return None
+    if not _valid(stamp):
+        notice(logger, "%s: build stamp damaged; discarded, this build runs in full", path)
+        return None
+    return stamp
 
 
 def fixed_now(settings):
@@ -117,14 +145,19 @@ def still_valid(stamp, fingerprint, output, settings):
     if stamp.get("output") != output_signature(output):
         return False
     until = stamp.get("valid_until")
-    if until and not fixed_now(settings) and site_now(settings) >= parse_datetime(until):
-        return False
+    if until and not fixed_now(settings):
+        try:
+            expires = parse_datetime(until)
+        except (TypeError, ValueError):
+            return False
+        if site_now(settings) >= expires:
+            return False
     return True
 
 
 def save(settings, fingerprint, output, valid_until, problems):
-    path = _stamp_path(settings)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    """Record the good build; raises OSError when the stamp cannot be written."""
+    path = stamp_path(settings)
     stamp = {
         "version": STAMP_VERSION,
         "inputs": fingerprint,
@@ -132,7 +165,12 @@ def save(settings, fingerprint, output, valid_until, problems):
         "valid_until": valid_until.isoformat() if isinstance(valid_until, dt.datetime) else None,
         "problems": problems,
     }
-    temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(stamp, handle)
-    os.replace(temporary, path)
+    atomic.write_text(path, json.dumps(stamp))
+
+
+def forget(settings):
+    """No stamp: the next build runs in full (after the output changed without one)."""
+    try:
+        os.unlink(stamp_path(settings))
+    except OSError:
+        pass

@@ -9,10 +9,10 @@ Every edit is validated with the same rules as the build before the file is
 touched, so a command never leaves a notice the build would refuse. Files
 are replaced atomically.
 
-outage-publish exists for speed during an outage: it rewrites /status/, the
-notice pages, /api/v2/, the feeds, the calendar, CAP files and badges in the
-existing output directory, in well under a second, without the rest of the
-build. Other pages keep the banner they were built with until the full build
+outage-publish exists for speed during an outage: it renders /status/, the
+notice pages, /api/v2/, the feeds, the calendar, CAP files and badges, and
+swaps them into the built site together, in well under a second, without the
+rest of the build. Other pages keep the banner they were built with until the full build
 that follows (`invoke build` / CI); until then status-banner.js on those
 pages already reads the new /api/v2/summary.json.
 """
@@ -31,10 +31,12 @@ from pelican.utils import sanitised_join
 
 from german.dates import BERLIN, site_now
 from german.slugs import slugify
+from kit import atomic, lock, staging
+from kit.problems import file_system_problem
 
 from . import vocabulary as v
 from .components import load_components
-from .generator import OutagesGenerator, serialise, write_atomic
+from .generator import OutagesGenerator, serialise
 from .model import KIND_ARTICLES, format_window, parse_notice, window_text
 from .problems import Problem, display_path
 from .settings import DEFAULTS
@@ -166,7 +168,7 @@ def new_notice(settings, title, components, impact=None, kind=v.INCIDENT, text=N
     follow = _time_argument("--next-update", next_update) if next_update else None
     document = "\n".join(lines) + "\n\n" + format_update(now, status, text, follow)
     _validate(document, path, settings, registry)
-    write_atomic(path, document)
+    atomic.write_text(path, document)
     return path
 
 
@@ -223,7 +225,7 @@ def update_notice(settings, slug, status, text, next_update=None, when=None):
     if status in ("resolved", "completed") and data.end is None:
         new = set_metadata(new, "End", format_time(now))
     _validate(new, path, settings, registry)
-    write_atomic(path, new)
+    atomic.write_text(path, new)
     return path
 
 
@@ -242,7 +244,7 @@ def resolve_notice(settings, slug, text=None, when=None, end=None):
     new = _append(current, format_update(now, status, text or DEFAULT_TEXTS[status]))
     new = set_metadata(new, "End", format_time(finished))
     _validate(new, path, settings, registry)
-    write_atomic(path, new)
+    atomic.write_text(path, new)
     return path
 
 
@@ -266,7 +268,7 @@ def reschedule_notice(settings, slug, start, end, text=None, when=None):
                    f"{window_text(new_start, new_end)}."
     new = _append(new, format_update(now, "scheduled", text))
     _validate(new, path, settings, registry)
-    write_atomic(path, new)
+    atomic.write_text(path, new)
     return path
 
 
@@ -289,34 +291,41 @@ class PublishResult:
 
 
 def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
-    """Render only the outage outputs into the existing output directory.
+    """Render only the outage outputs and swap them into the built site at once.
 
     Everything is validated and rendered in memory first; on any problem
-    nothing is written. Each file is then replaced atomically. Problems come
-    back in the result only: while it runs, a handler on the root logger keeps
+    nothing is written. Then a copy of `output/` made of hard links (no bytes
+    copied) gets the new files, and replaces `output/` in one atomic step
+    (kit.staging), under the build lock: a reader sees the old state of every
+    outage file or the new state of all of them, never a mix, and a kill at
+    any moment leaves no temporary file in `output/`. Problems come back in
+    the result only: while it runs, a handler on the root logger keeps
     Python's last-resort handler from printing each logged one a second time.
     """
     quiet = logging.NullHandler()
     logging.getLogger().addHandler(quiet)
     try:
-        return _publish(settings_file, overrides, settings)
+        settings = settings or read_settings(settings_file, override=dict(overrides or {}))
+        output = os.path.abspath(settings["OUTPUT_PATH"])
+        with lock.exclusive(output, "invoke outage-publish"):
+            return _publish(settings, output)
+    except lock.LockTimeout as exc:
+        return PublishResult(False, problems=[str(exc)])
     finally:
         logging.getLogger().removeHandler(quiet)
 
 
-def _publish(settings_file, overrides, settings):
+def _publish(settings, output):
     started = time.perf_counter()
-    settings = settings or read_settings(settings_file, override=dict(overrides or {}))
     # Only the plugins whose work shows in the outage outputs: the others
     # (topics, search, social …) cost start-up time and change nothing here.
     wanted = settings.get("OUTAGES_PUBLISH_PLUGINS", DEFAULTS["OUTAGES_PUBLISH_PLUGINS"])
     settings["PLUGINS"] = [p for p in settings["PLUGINS"] if p in wanted]
     if "outages" not in settings["PLUGINS"]:  # publishing outages needs this plugin
         settings["PLUGINS"] = list(settings["PLUGINS"]) + ["outages"]
-    output = settings["OUTPUT_PATH"]
     if not os.path.isdir(output) or not os.listdir(output):
         return PublishResult(False, problems=[
-            f"{output}: no built site there; run the full build (invoke build) first"])
+            f"{display_path(output, settings)}: no built site there; run the full build (invoke build) first"])
 
     pelican = Pelican(settings)  # loads the plugins: filters, defaults, signals
     settings = pelican.settings
@@ -335,10 +344,16 @@ def _publish(settings_file, overrides, settings):
 
     files = {path: serialise(data) for path, data in generator.data_files().items()}
     files.update(generator.render_pages())
-    written = []
-    for path, data in sorted(files.items()):
-        target = sanitised_join(output, path)
-        write_atomic(target, data)
-        written.append(path)
-    return PublishResult(True, written=written, seconds=time.perf_counter() - started)
-
+    stage = None
+    try:
+        stage = staging.clone(output)
+        for path, data in sorted(files.items()):
+            atomic.write_bytes(sanitised_join(stage, path),
+                               data.encode("utf-8") if isinstance(data, str) else data)
+        staging.swap_in(stage, output)
+    except OSError as exc:
+        if stage is not None:
+            staging.discard(stage)
+        return PublishResult(False, problems=[file_system_problem(exc, output, "publishing the outage pages")],
+                             seconds=time.perf_counter() - started)
+    return PublishResult(True, written=sorted(files), seconds=time.perf_counter() - started)

@@ -13,12 +13,12 @@ only these outputs into an existing site without the rest of the build.
 
 import json
 import os
-import tempfile
 
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, posixize_path, sanitised_join
 
 from german.dates import parse_datetime, site_now
+from kit import outputs
 
 from .badges import build_badges
 from .banner import build_banner
@@ -35,23 +35,6 @@ from .statuspage import StatusApi
 def get_generators(pelican):
     """get_generators handler."""
     return OutagesGenerator
-
-
-def write_atomic(path, data):
-    """Write a file so readers never see half of it: temp file, then rename."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def serialise(data):
@@ -214,7 +197,9 @@ class OutagesGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"], url=url, **extra,
             )
         for path, data in self.data_files().items():
-            write_atomic(sanitised_join(self.output_path, path), serialise(data))
+            data = serialise(data)
+            outputs.write_bytes(sanitised_join(self.output_path, path),
+                                data.encode("utf-8") if isinstance(data, str) else data, "the outages plugin")
 
     def render_pages(self):
         """The HTML pages in memory, as Pelican's Writer would render them."""

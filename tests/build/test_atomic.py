@@ -72,7 +72,7 @@ def test_killed_build_keeps_old_output_and_next_build_cleans_up(tmp_path):
 
 
 def test_retired_tree_is_restored_when_killed_between_renames(tmp_path):
-    from build import staging
+    from kit import staging
 
     output = tmp_path / "output"
     retired = tmp_path / f"output{staging.RETIRED}999999"

@@ -1,11 +1,16 @@
 """Atomic replacement of the output directory.
 
+Used by the build runner (plugins/build) and by every command that changes a
+built site in place (outage-publish): both write a complete new tree and
+swap it in, so a reader of `output/` sees the old site or the new one.
+
 A build writes into `<output>.staging-<pid>` next to `output/`. Only after a
-clean build is the old tree moved aside (`<output>.previous-<pid>`) and the
-new one renamed into place: two renames on the same file system,
-microseconds apart. A build that fails or is killed leaves `output/` as it
-was; if a kill falls exactly between the two renames, the next build puts the
-previous tree back.
+clean build does the new tree take the place of the old one, in one atomic
+exchange where the file system offers it (kit.atomic.replace_tree), else in
+two renames microseconds apart (the old tree briefly named
+`<output>.previous-<pid>`). A build that fails or is killed leaves `output/`
+as it was; if a kill falls exactly between the two renames, the next build
+puts the previous tree back.
 
 Deleting an old tree (thousands of directories) takes longer than an
 incremental build and is not needed for the result, so it is renamed to
@@ -20,6 +25,8 @@ import subprocess
 import sys
 import time
 import uuid
+
+from . import atomic
 
 STAGING = ".staging-"
 RETIRED = ".previous-"
@@ -73,8 +80,8 @@ def recover(output):
             pid = _owner_pid(path, marker)
             if pid is not None and pid != os.getpid() and _pid_alive(pid):
                 continue  # another build is running right now
-            if marker == RETIRED and not os.path.exists(output):
-                os.rename(path, output)
+            if marker == RETIRED and atomic.recover_tree(output, path):
+                continue
             else:
                 discard_later(path, output)
     for path in _matching(output, TRASH):
@@ -98,15 +105,41 @@ def prepare(output):
     return path
 
 
+def clone(output):
+    """A staging tree that starts as the current `output/`, file for file.
+
+    Files are hard links (no bytes copied), so the caller must replace a file
+    (kit.atomic writes a new file and renames it over the link), never write
+    into one: that would change the live site's file too.
+    """
+    stage = prepare(output)
+    _link_tree(output, stage)
+    return stage
+
+
+def _link_tree(source, target):
+    with os.scandir(source) as entries:
+        for entry in entries:
+            there = os.path.join(target, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                os.mkdir(there)
+                _link_tree(entry.path, there)
+            elif entry.is_symlink():
+                os.symlink(os.readlink(entry.path), there)
+            else:
+                os.link(entry.path, there)
+
+
 def discard(staging):
     shutil.rmtree(staging, ignore_errors=True)
 
 
 def swap_in(staging, output):
-    """Replace `output` by `staging`; the old tree is deleted in the background."""
-    retired = f"{output}{RETIRED}{os.getpid()}"
-    if os.path.exists(output):
-        os.rename(output, retired)
-    os.rename(staging, output)
-    if os.path.exists(retired):
-        discard_later(retired, output)
+    """Replace `output` by `staging`; the old tree is deleted in the background.
+
+    Raises OSError when `output` cannot be replaced; `output` is then unchanged
+    and `staging` still exists (the caller discards it).
+    """
+    old = atomic.replace_tree(staging, output, f"{output}{RETIRED}{os.getpid()}")
+    if old is not None:
+        discard_later(old, output)

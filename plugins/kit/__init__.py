@@ -1,0 +1,11 @@
+"""Build mechanics every plugin needs the same way (a library, not a plugin).
+
+- `problems`: the editor-problem format `path: field: expected` and its error type;
+- `atomic`: files and folders replaced in one step, never seen half-written;
+- `datacache`: cache files that are data only (CBOR), checked before they are trusted;
+- `lock`: one build at a time per checkout;
+- `outputs`: which source claimed which output address, so nothing overwrites another page;
+- `child`: work in a forked child, its log records replayed in the parent.
+
+It imports no plugin; plugins import it as `kit` (PLUGIN_PATHS puts it on sys.path).
+"""
