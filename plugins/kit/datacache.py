@@ -41,8 +41,13 @@ class CacheShapeError(ValueError):
     """The decoded value is not what the caller stores in this cache."""
 
 
-def _refuse_tag(decoder, tag):
-    raise CacheShapeError(f"unexpected CBOR tag {tag.tag}")
+def _the_tag(args):
+    """The CBORTag among a tag hook's arguments (cbor2 releases differ in their order)."""
+    return next(a for a in args if isinstance(a, cbor2.CBORTag))
+
+
+def _refuse_tag(*args):
+    raise CacheShapeError(f"unexpected CBOR tag {_the_tag(args).tag}")
 
 
 def _check_plain(value, allowed):
@@ -63,7 +68,8 @@ def _check_plain(value, allowed):
 
 
 def _tag_hook(tags):
-    def hook(decoder, tag):
+    def hook(*args):
+        tag = _the_tag(args)
         entry = tags.get(tag.tag)
         if entry is None:
             raise CacheShapeError(f"unexpected CBOR tag {tag.tag}")
@@ -83,22 +89,30 @@ def decode(data, tags=None):
     return value
 
 
-def encode(value, default=None):
-    """CBOR bytes of plain data; `default(encoder, obj)` encodes registered types
-    (by `encoder.encode(cbor2.CBORTag(number, plain value))`)."""
-    return cbor2.dumps(value, default=default)
+def encode(value, encoders=None):
+    """CBOR bytes of plain data. `encoders` maps a type to `fn(encoder, obj)` that
+    encodes it as `encoder.encode(cbor2.CBORTag(number, plain value))`; any other
+    type fails with TypeError (never pickled, never guessed)."""
+    try:
+        return cbor2.dumps(value, encoders=encoders, default=_refuse_type)
+    except cbor2.CBOREncodeError as exc:
+        raise TypeError(str(exc)) from exc
+
+
+def _refuse_type(encoder, value):
+    raise TypeError(f"{type(value).__name__} cannot be kept in a data cache")
 
 
 class CacheFile:
     """One cache file: `load()` a checked value or None, `save(value)`."""
 
-    def __init__(self, path, kind, version, *, project=None, tags=None, default=None):
+    def __init__(self, path, kind, version, *, project=None, tags=None, encoders=None):
         self.path = path
         self.kind = kind
         self.version = version
         self.project = os.path.abspath(project) if project else None
         self.tags = tags
-        self.default = default
+        self.encoders = encoders
 
     def _header(self, key):
         return {"kind": self.kind, "version": self.version, "project": self.project, "key": key}
@@ -153,8 +167,8 @@ class CacheFile:
         """Write atomically; False (with one notice) when the file system refuses."""
         buffer = io.BytesIO()
         buffer.write(MAGIC)
-        cbor2.dump(self._header(key), buffer)
-        cbor2.dump(value, buffer, default=self.default)
+        buffer.write(encode(self._header(key)))
+        buffer.write(encode(value, self.encoders))
         try:
             atomic.write_bytes(self.path, buffer.getvalue())
         except OSError as exc:

@@ -28,32 +28,26 @@ from .settings import global_fingerprint
 
 logger = logging.getLogger(__name__)
 PARALLEL_MINIMUM = 32
-SETTINGS_ID = "pelican-settings"
 WHAT_IS_READ = {ArticlesGenerator: ("ARTICLE_PATHS", "ARTICLE_EXCLUDES"),
                 PagesGenerator: ("PAGE_PATHS", "PAGE_EXCLUDES")}
+
+
+def _valid_entries(value):
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and type(v) is bytes for k, v in value.items())
 
 
 def _key(rel, data):
     return hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=20).hexdigest()
 
 
-def _dumps(value, settings):
-    """Pickle a parse result; the settings dict it references is not copied."""
-    import io
-
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = lambda obj: SETTINGS_ID if obj is settings else None
-    pickler.dump(value)
-    return buffer.getvalue()
-
-
-def _loads(data, settings):
-    import io
-
-    unpickler = pickle.Unpickler(io.BytesIO(data))
-    unpickler.persistent_load = lambda pid: settings if pid == SETTINGS_ID else None
-    return unpickler.load()
+def _dumps(value):
+    """Cache bytes of a parse result, or None when it holds a type the cache does not keep."""
+    try:
+        return store.encode_parsed(value)
+    except TypeError as exc:
+        logger.debug("speed: not cached (%s)", exc)
+        return None
 
 
 def _parse(readers, path):
@@ -116,7 +110,7 @@ def _precompute_slugs(metadata, settings):
 
 
 def _parse_forked(readers, paths, workers, settings):
-    """Parse `paths` with `workers` processes; {path: pickled result}."""
+    """Parse `paths` with `workers` processes; {path: cache bytes of the result}."""
     results, children = {}, []
     for index in range(1, workers):
         read_end, write_end = os.pipe()
@@ -129,7 +123,7 @@ def _parse_forked(readers, paths, workers, settings):
                 for path in paths[index::workers]:
                     parsed = _parse(readers, path)
                     if parsed is not None:
-                        out[path] = _dumps(parsed, settings)
+                        out[path] = _dumps(parsed)
             finally:
                 with os.fdopen(write_end, "wb") as pipe:
                     pickle.dump(out, pipe, protocol=pickle.HIGHEST_PROTOCOL)
@@ -162,7 +156,7 @@ def prefetch(generator):
                                        extensions=readers.extensions))
     name = f"read-{type(generator).__name__}"
     fingerprint = global_fingerprint(settings)
-    cached = store.load(settings, name, fingerprint) or {}
+    cached = store.load(settings, name, fingerprint, valid=_valid_entries) or {}
     fresh, wanted, missing = {}, {}, []
     for rel in files:
         path = os.path.abspath(os.path.join(generator.path, rel))
@@ -181,13 +175,20 @@ def prefetch(generator):
         for path in missing:
             result = _parse(readers, path)
             if result is not None:
-                parsed[path] = _dumps(result, settings)
+                parsed[path] = _dumps(result)
     for path, data in parsed.items():
-        fresh[wanted[path]] = data
+        if data is not None:
+            fresh[wanted[path]] = data
+    tags = store.parsed_tags(settings)
     for path, key in wanted.items():
         if key not in fresh:
-            continue  # failed to parse: Pelican reads it and reports the problem
-        content, metadata, warnings = _loads(fresh[key], settings)
+            continue  # failed to parse or not cacheable: Pelican reads it and reports any problem
+        try:
+            content, metadata, warnings = store.decode_parsed(fresh[key], tags)
+        except Exception as exc:  # noqa: BLE001 - a damaged entry is parsed again by Pelican
+            logger.debug("speed: damaged cache entry for %s (%r); read again", path, exc)
+            del fresh[key]
+            continue
         for logger_name, level, message in warnings:
             logging.getLogger(logger_name).log(level, "%s", message)
         readers._cache[path] = (readers._get_file_stamp(path), (content, metadata))

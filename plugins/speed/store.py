@@ -1,82 +1,118 @@
-"""Cache files of the speed plugin: checked before they are trusted.
+"""Cache files of the speed plugin: data only, checked before they are trusted.
 
-Each file starts with a header (magic, format version, the global
-fingerprint of the build that wrote it). A file from another project,
-another version of the plugins or settings, or one that does not unpickle
-is discarded with a warning and rebuilt, never used. Files are written to a
-temporary name and renamed, so a killed build never leaves half a cache.
+Each file is a kit.datacache file keyed by the global fingerprint of the
+build that wrote it: one written by other settings or code is outdated and
+rebuilt; one that is damaged, foreign or of the wrong shape is discarded with
+a notice and rebuilt, never used.
+
+The parsed documents of the reading cache hold a few Pelican types besides
+plain data (dates, tags, categories, authors); `encode_parsed` and
+`decode_parsed` turn them into CBOR tags and back, and refuse every other
+type, so a document with unexpected metadata is simply not cached.
 """
 
-import logging
+import datetime as dt
 import os
-import pickle
-import tempfile
+import zoneinfo
 
-logger = logging.getLogger(__name__)
-MAGIC = b"NLSPEED1"
-FORMAT = 1
+from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import SafeDatetime
+
+import cbor2
+
+from kit import datacache
+
+FORMAT = 2
+DATETIME_TAGS = {40100: SafeDatetime, 40101: dt.datetime}
+TAG_OF_DATETIME = {cls: number for number, cls in DATETIME_TAGS.items()}
+WRAPPER_TAGS = {40110: Tag, 40111: Category, 40112: Author}
+TAG_OF_WRAPPER = {cls: number for number, cls in WRAPPER_TAGS.items()}
 
 
 def cache_dir(settings):
-    return os.path.join(settings.get("CACHE_PATH") or "cache", "speed")
+    return os.path.join(settings["CACHE_PATH"], "speed")
 
 
-def _project(settings):
-    """Which content tree a cache belongs to."""
-    return os.path.abspath(settings.get("PATH") or ".")
+def _file(settings, name):
+    return datacache.CacheFile(os.path.join(cache_dir(settings), f"{name}.cbor"), f"speed-{name}",
+                               FORMAT, project=settings.get("PATH") or ".")
 
 
-def _path(settings, name):
-    return os.path.join(cache_dir(settings), f"{name}.pickle")
+def load(settings, name, fingerprint, valid=None):
+    """The cached value, or None when missing, outdated, foreign, damaged or of the wrong shape."""
+    return _file(settings, name).load(key=fingerprint, valid=valid)
 
 
-def load(settings, name, fingerprint, persistent_load=None):
-    """The cached object, or None when missing, foreign or corrupt."""
-    path = _path(settings, name)
-    try:
-        handle = open(path, "rb")
-    except OSError:
+def save(settings, name, fingerprint, value):
+    return _file(settings, name).save(value, key=fingerprint)
+
+
+# -- parsed documents ---------------------------------------------------------
+
+
+def _zone(tzinfo):
+    if tzinfo is None:
         return None
-    with handle:
-        try:
-            if handle.read(len(MAGIC)) != MAGIC:
-                raise ValueError("not a cache file of this project")
-            unpickler = pickle.Unpickler(handle)
-            if persistent_load is not None:
-                unpickler.persistent_load = persistent_load
-            header = unpickler.load()
-            if not isinstance(header, dict) or header.get("format") != FORMAT:
-                raise ValueError("unknown cache format")
-            if header.get("project") != _project(settings):
-                raise ValueError("written for another project")
-            if header.get("fingerprint") != fingerprint:
-                logger.debug("%s: written for other settings or code; rebuilding", path)
-                return None
-            return unpickler.load()
-        except Exception as exc:  # noqa: BLE001 - any damage means: do not trust it
-            logger.warning("%s: cache is corrupt or foreign (%s); discarded and rebuilt",
-                           path, exc.__class__.__name__ + (f": {exc}" if str(exc) else ""))
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-    return None
+    if isinstance(tzinfo, zoneinfo.ZoneInfo):
+        return tzinfo.key
+    offset = tzinfo.utcoffset(None)
+    if isinstance(tzinfo, dt.timezone) and offset is not None:
+        return int(offset.total_seconds())
+    raise TypeError(f"time zone {tzinfo!r} is not cached")
 
 
-def save(settings, name, fingerprint, value, persistent_id=None):
-    folder = cache_dir(settings)
-    os.makedirs(folder, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC)
-            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            if persistent_id is not None:
-                pickler.persistent_id = persistent_id
-            pickler.dump({"format": FORMAT, "project": _project(settings), "fingerprint": fingerprint})
-            pickler.dump(value)
-        os.replace(temporary, _path(settings, name))
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+def _encode_datetime(encoder, value):
+    encoder.encode(cbor2.CBORTag(TAG_OF_DATETIME[type(value)], [
+        value.replace(tzinfo=None).isoformat(), _zone(value.tzinfo), value.fold]))
+
+
+def _encode_wrapper(encoder, value):
+    encoder.encode(cbor2.CBORTag(TAG_OF_WRAPPER[type(value)],
+                                 [value.name, value._slug, value._slug_from_name]))
+
+
+ENCODERS = {**{cls: _encode_datetime for cls in TAG_OF_DATETIME},
+            **{cls: _encode_wrapper for cls in TAG_OF_WRAPPER}}
+
+
+def encode_parsed(parsed):
+    """CBOR bytes of (content, metadata, warnings); TypeError for types it does not know."""
+    return datacache.encode(parsed, ENCODERS)
+
+
+def _datetime_maker(cls):
+    def make(value):
+        text, zone, fold = value
+        moment = cls.fromisoformat(text).replace(fold=fold)
+        if isinstance(zone, str):
+            return moment.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+        if isinstance(zone, int):
+            return moment.replace(tzinfo=dt.timezone(dt.timedelta(seconds=zone)))
+        return moment
+    return make
+
+
+def _wrapper_maker(cls, settings):
+    def make(value):
+        name, slug, from_name = value
+        wrapper = cls(name, settings)
+        wrapper._slug, wrapper._slug_from_name = slug, from_name
+        return wrapper
+    return make
+
+
+def parsed_tags(settings):
+    tags = {number: (cls, _datetime_maker(cls)) for number, cls in DATETIME_TAGS.items()}
+    tags.update({number: (cls, _wrapper_maker(cls, settings)) for number, cls in WRAPPER_TAGS.items()})
+    return tags
+
+
+def decode_parsed(data, tags):
+    """(content, metadata, warnings) from `encode_parsed` bytes; raises when damaged."""
+    content, metadata, warnings = datacache.decode(data, tags)
+    if not (isinstance(content, str) and isinstance(metadata, dict) and isinstance(warnings, list)
+            and all(isinstance(k, str) for k in metadata)
+            and all(isinstance(w, list) and len(w) == 3 and isinstance(w[0], str)
+                    and type(w[1]) is int and isinstance(w[2], str) for w in warnings)):
+        raise datacache.CacheShapeError("not a parsed document")
+    return content, metadata, warnings

@@ -37,6 +37,13 @@ def active_writer():
     return _active
 
 
+def _valid_manifest(value):
+    """{output path: [fingerprint, inode, size, mtime_ns]}"""
+    return isinstance(value, dict) and all(
+        isinstance(rel, str) and isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)
+        and all(type(n) is int for n in entry[1:]) for rel, entry in value.items())
+
+
 class IncrementalWriter(Writer):
     def __init__(self, output_path, settings=None):
         global _active
@@ -44,7 +51,8 @@ class IncrementalWriter(Writer):
         _active = self
         self.previous_output = self.settings.get("FINAL_OUTPUT_PATH")
         self.global_fingerprint = self.settings.get("SPEED_GLOBAL_FINGERPRINT", ALWAYS)
-        self.previous = store.load(self.settings, MANIFEST, self.global_fingerprint) or {}
+        self.previous = store.load(self.settings, MANIFEST, self.global_fingerprint,
+                                   valid=_valid_manifest) or {}
         self.manifest = {}
         self.jobs = []
         self.linked = 0
@@ -262,7 +270,7 @@ class IncrementalWriter(Writer):
         for kind, path, fingerprint, args in jobs:
             rel = self._rel(path)
             stat = os.stat(path)
-            self.manifest[rel] = (fingerprint, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            self.manifest[rel] = [fingerprint, stat.st_ino, stat.st_size, stat.st_mtime_ns]
             if kind == "page" and signals.content_written.receivers:
                 local = dict(args[1])
                 local.update(args[2])

@@ -21,33 +21,55 @@ def test_empty_list_metadata_is_dropped_like_pelican_does(tmp_path):
     assert "tag-list" not in (output / "artikel" / "beitrag" / "index.html").read_text()
 
 
-def test_cached_build_reports_the_same_warnings(tmp_path):
+def _no_parsing(monkeypatch):
+    """From now on, parsing a file fails the test: only the cache may answer."""
+    from speed import reading
+
+    def refuse(readers, path):
+        raise AssertionError(f"{path} was parsed again instead of read from the cache")
+
+    monkeypatch.setattr(reading, "_parse", refuse)
+
+
+def test_second_build_takes_parsed_documents_from_the_cache(tmp_path, monkeypatch):
+    files = {"artikel/a.md": ARTICLE, "bilder/foto.png": b"png"}
+    first, output = build_fixture_site(tmp_path, files)
+    page = (output / "artikel" / "beitrag" / "index.html").read_bytes()
+    _no_parsing(monkeypatch)
+    second, output = build_fixture_site(tmp_path, files, force=True)
+    assert second.ok and not second.skipped, second.report()
+    assert (output / "artikel" / "beitrag" / "index.html").read_bytes() == page
+
+
+def test_cached_build_reports_the_same_warnings(tmp_path, monkeypatch):
     files = {"artikel/a.md": ARTICLE, "bilder/foto.png": b"png"}
     first, _ = build_fixture_site(tmp_path, files)
-    second, _ = build_fixture_site(tmp_path, files)
+    _no_parsing(monkeypatch)
+    second, _ = build_fixture_site(tmp_path, files, force=True)
+    assert not second.skipped
     assert first.warnings and [str(p) for p in first.warnings] == [str(p) for p in second.warnings]
-    strict, _ = build_fixture_site(tmp_path, files, strict=True)
+    strict, _ = build_fixture_site(tmp_path, files, strict=True, force=True)
     assert not strict.ok
 
 
-def test_corrupt_cache_is_discarded_with_a_warning(tmp_path, caplog):
+def test_damaged_cache_is_discarded_with_a_notice(tmp_path):
     files = {"artikel/a.md": ARTICLE.replace("{filename}", "{static}"), "bilder/foto.png": b"png"}
     result, output = build_fixture_site(tmp_path, files)
     assert result.ok
-    caches = list((tmp_path / "cache" / "speed").glob("*.pickle"))
+    page = (output / "artikel" / "beitrag" / "index.html").read_bytes()
+    caches = list((tmp_path / "cache" / "speed").glob("*.cbor"))
     assert caches
     for path in caches:
         path.write_bytes(path.read_bytes()[:40] + b"garbage")
-    caplog.set_level(logging.WARNING)
-    (tmp_path / "cache" / "build" / "stamp.json").unlink()  # do not let the build be skipped
-    result, output = build_fixture_site(tmp_path, files)
-    assert result.ok
-    assert any("cache is corrupt or foreign" in p.message for p in result.warnings)
-    assert (output / "artikel" / "beitrag" / "index.html").exists()
+    result, output = build_fixture_site(tmp_path, files, strict=True, force=True)
+    assert result.ok, result.report()
+    assert any("cache is damaged or foreign" in p.message for p in result.notices), result.report()
+    assert (output / "artikel" / "beitrag" / "index.html").read_bytes() == page
 
 
-def test_foreign_cache_is_discarded_with_a_warning(tmp_path):
+def test_foreign_cache_is_discarded_with_a_notice(tmp_path):
     files = {"artikel/a.md": ARTICLE.replace("{filename}", "{static}"), "bilder/foto.png": b"png"}
     build_fixture_site(tmp_path / "one", files, {"CACHE_PATH": str(tmp_path / "shared")})
     result, _ = build_fixture_site(tmp_path / "two", files, {"CACHE_PATH": str(tmp_path / "shared")})
-    assert any("another project" in p.message for p in result.warnings), result.report()
+    assert result.ok
+    assert any("another project" in p.message for p in result.notices), result.report()

@@ -43,8 +43,10 @@ def write_files(base, files):
             handle.write(text if isinstance(text, bytes) else textwrap.dedent(text).lstrip())
 
 
-def build_fixture_site(tmp_path, files, overrides=None, strict=False):
-    """A small site from `files` with the project's theme, plugins and settings."""
+def build_fixture_site(tmp_path, files, overrides=None, strict=False, force=False):
+    """A small site from `files` with the project's theme, plugins and settings.
+
+    `force` builds even when nothing changed (a skipped build reads no cache)."""
     content = tmp_path / "content"
     write_files(content, files)
     output = tmp_path / "output"
@@ -57,4 +59,4 @@ def build_fixture_site(tmp_path, files, overrides=None, strict=False):
         "CACHE_PATH": str(tmp_path / "cache"),
     }
     values.update(overrides or {})
-    return build(settings=project_settings(values), strict=strict), output
+    return build(settings=project_settings(values), strict=strict, force=force), output
