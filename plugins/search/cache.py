@@ -1,4 +1,4 @@
-"""What the search step keeps between builds, in CACHE_PATH/search/index.pickle.
+"""What the search step keeps between builds, in CACHE_PATH/search/index.cbor.
 
 - the stand-in page of every document (packed, standins.pack), by a hash of
   its written page and its search metadata: a page that did not change is neither parsed nor split
@@ -8,25 +8,19 @@
   of the word): a changed page rarely brings a new word, so an incremental
   build does not even load the word lists.
 
-The file starts with a magic string and a header naming the format, the
-project and the versions of everything that shapes its content (this
-plugin's rules, Pagefind, simplemma, wordfreq). A file that does not match is
-ignored; one that cannot be read is discarded with a warning, never trusted.
-It is written to a temporary name and renamed, so a killed build never leaves
-half a file.
+It is a kit.datacache file (CBOR data, never code) keyed by the versions of
+everything that shapes its content (this plugin's rules, Pagefind, simplemma,
+wordfreq): a file written under other rules is outdated and rebuilt; one that
+is damaged, foreign or of the wrong shape is discarded with a notice.
 """
 
-import logging
 import os
-import pickle
-import tempfile
 from importlib import metadata
 
-logger = logging.getLogger(__name__)
+from kit import datacache
 
-MAGIC = b"NLSEARCH"
-FORMAT = 1
-FILE = "index.pickle"
+FORMAT = 2
+FILE = "index.cbor"
 
 
 def package_version(*names):
@@ -38,68 +32,24 @@ def package_version(*names):
     return f"{names[0]} ?"
 
 
-def _path(settings):
-    return os.path.join(settings.get("CACHE_PATH") or "cache", "search", FILE)
+def _file(settings):
+    return datacache.CacheFile(os.path.join(settings["CACHE_PATH"], "search", FILE), "search-index",
+                               FORMAT, project=settings.get("PATH") or ".")
 
 
-def _header(settings, rules):
-    project = os.path.abspath(settings.get("PATH") or ".")
-    return {"format": FORMAT, "project": project, "rules": rules}
+def _valid(value):
+    if not (isinstance(value, dict) and all(isinstance(value.get(k), dict) for k in ("pages", "terms", "words"))):
+        return False
+    return (all(type(k) is bytes and (page is None or type(page) is bytes) for k, page in value["pages"].items())
+            and all(type(d) is bytes and isinstance(t, str) for d, t in value["terms"].items())
+            and all(isinstance(w, str) and isinstance(parts, list) and all(isinstance(x, str) for x in parts)
+                    for w, parts in value["words"].items()))
 
 
 def load(settings, rules):
-    """The cached dict, or {} when missing, written under other rules, foreign or corrupt."""
-    path = _path(settings)
-    try:
-        handle = open(path, "rb")
-    except OSError:
-        return {}
-    with handle:
-        try:
-            if handle.read(len(MAGIC)) != MAGIC:
-                raise ValueError("not a cache file of the search plugin")
-            unpickler = pickle.Unpickler(handle)
-            header = unpickler.load()
-            if not isinstance(header, dict) or header.get("format") != FORMAT:
-                raise ValueError("unknown cache format")
-            if header != _header(settings, rules):
-                logger.debug("%s: written for another project or other rules; rebuilding", path)
-                return {}
-            value = unpickler.load()
-            if not isinstance(value, dict) or not all(
-                    isinstance(value.get(key), dict) for key in ("pages", "terms", "words")) or not all(
-                    page is None or type(page) is bytes for page in value["pages"].values()):
-                raise ValueError("unexpected content")
-            return value
-        except Exception as exc:  # noqa: BLE001 - any damage means: do not trust it
-            logger.warning("%s: cache is corrupt or foreign (%s); discarded and rebuilt",
-                           path, exc.__class__.__name__ + (f": {exc}" if str(exc) else ""))
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-    return {}
+    """The cached dict, or {} when missing, written under other rules, foreign or damaged."""
+    return _file(settings).load(key=list(rules), valid=_valid) or {}
 
 
 def save(settings, rules, value):
-    path = _path(settings)
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".index-", dir=folder)
-    except OSError as exc:
-        logger.warning("%s: could not write the search cache (%s)", path, exc)
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC)
-            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump(_header(settings, rules))
-            pickler.dump(value)
-        os.replace(temporary, path)
-    except BaseException as exc:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        if not isinstance(exc, OSError):
-            raise
-        logger.warning("%s: could not write the search cache (%s)", path, exc)
+    _file(settings).save(value, key=list(rules))

@@ -11,6 +11,7 @@ import pytest
 
 import search.index
 import search.standins
+from kit import datacache
 from search import cache, compounds
 from search.service import PagefindError, PagefindService
 from search.standins import START_TAGS, element_spans
@@ -122,24 +123,25 @@ def _unpacked_pages_cache(tmp_path):
     rules = search.index.rules(settings)
     stored = cache.load(settings, rules)
     stored["pages"] = {key: search.standins.unpack(page) for key, page in stored["pages"].items()}
-    return b"NLSEARCH" + pickle.dumps(cache._header(settings, rules)) + pickle.dumps(stored)
+    file = cache._file(settings)
+    return datacache.MAGIC + datacache.encode(file._header(list(rules))) + datacache.encode(stored)
 
 
 @pytest.mark.parametrize("damage", [
-    b"NLSEARCH" + b"\x80\x05 not a pickle",
-    pickle.dumps({"pages": {}}),  # no magic: not a file of this plugin
+    datacache.MAGIC + b"\xa5 not cbor",
+    pickle.dumps({"pages": {}}),  # no magic: not a cache file of this project
     _unpacked_pages_cache,  # right header, wrong kind of page
 ])
-def test_a_corrupt_or_foreign_cache_is_discarded_with_a_warning(tmp_path, damage):
+def test_a_damaged_or_foreign_cache_is_discarded_with_a_notice(tmp_path, damage):
     _built(tmp_path)
-    path = tmp_path / "cache" / "search" / "index.pickle"
+    path = tmp_path / "cache" / "search" / "index.cbor"
     path.write_bytes(damage(tmp_path) if callable(damage) else damage)
     result, output = build(tmp_path, EDITED)
     assert result.ok, result.report()
-    assert any("cache is corrupt or foreign" in p.message and "index.pickle" in p.message
-               for p in result.warnings), result.report()
+    assert any("cache is damaged or foreign" in p.message and "index.cbor" in p.message
+               for p in result.notices), result.report()
     assert set(index_fragments(output)) == INDEXED
-    assert path.read_bytes().startswith(b"NLSEARCH\x80")  # rewritten
+    assert path.read_bytes().startswith(datacache.MAGIC)  # rewritten
     settings = _cache_settings(tmp_path)
     assert len(cache.load(settings, search.index.rules(settings))["pages"]) == len(INDEXED)
 
@@ -226,4 +228,4 @@ def test_the_quick_start_tag_search_finds_what_the_pattern_finds(page):
 def test_the_cache_folder_holds_one_file(tmp_path):
     """Thousands of small cache files would cost more to write than they save."""
     _built(tmp_path)
-    assert os.listdir(tmp_path / "cache" / "search") == ["index.pickle"]
+    assert os.listdir(tmp_path / "cache" / "search") == ["index.cbor"]
