@@ -1,41 +1,41 @@
 """What topics keeps between builds, under <CACHE_PATH>/topics/.
 
-- `analysis.pickle`: the numbers of every analysis (scores, places) by content
+- `analysis.cbor`: the numbers of every analysis (scores, places) by content
   key, a hash of engine and text; small, read at the start of every build.
-- `evidence-<shard>-<token>.pickle`: the matched words and sentences (nine
+- `evidence-<shard>-<token>.cbor`: the matched words and sentences (nine
   tenths of the bytes), packed as the engine keeps them, in 16 shards by the key's first hex digit, read only
   when the report needs them; an edit rewrites one shard, not all. The
   summary names the shard files it belongs with, so a crash between writes
   never pairs a summary with other shards.
-- `lemmas.pickle`: every answer simplemma gave (word form → lemma, word →
+- `lemmas.cbor`: every answer simplemma gave (word form → lemma, word →
   known), so that a rebuild only loads simplemma's dictionary (about a
   second) when a word never seen before must be looked up.
-- `report.pickle`: fingerprints of the last report (report.py).
+- `report.cbor`: fingerprints of the last report (report.py).
+- `related.cbor`: the related documents of the last build (related.py).
 
 Keys are content hashes, never modification times (a fresh CI checkout has
-new mtimes everywhere). Every file is written to a temporary file and renamed.
-A file that cannot be read or was written by something else is discarded with
-a warning and rebuilt, never trusted; one written by other code or for another
+new mtimes everywhere). Every file is a kit.datacache file: CBOR data, never
+code, written to a temporary file and renamed. A file that cannot be read,
+was written by something else or holds the wrong shape is discarded with a
+notice and rebuilt, never trusted; one written by other code or for another
 taxonomy is simply outdated and replaced.
 """
 
 import logging
 import os
-import pickle
 import secrets
-import tempfile
 
 from german import lemmas
+from kit import datacache
 
 from . import engine as engine_module
 
 logger = logging.getLogger(__name__)
 
-FORMAT_FAMILY = "nordlicht-topics-cache-"
-FORMAT = FORMAT_FAMILY + "3"
-FILENAME = "analysis.pickle"
-LEMMAS = "lemmas.pickle"
-REPORT = "report.pickle"
+FORMAT = 4
+FILENAME = "analysis.cbor"
+LEMMAS = "lemmas.cbor"
+REPORT = "report.cbor"
 EVIDENCE_PREFIX = "evidence-"
 SHARDS = "0123456789abcdef"
 
@@ -54,60 +54,49 @@ def shard_of(key):
 # -- files -------------------------------------------------------------------
 
 
+def _file(path, kind):
+    return datacache.CacheFile(path, f"topics-{kind}", FORMAT)
+
+
 def read(path, kind):
     """The dict stored at `path` if it is a topics cache file of `kind`, else None.
 
-    Missing: None, silently. Unreadable or foreign: None and a warning.
+    Missing or outdated: None, silently. Damaged or foreign: None and a notice.
     """
-    try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except Exception as exc:  # noqa: BLE001 - any unreadable cache is discarded
-        logger.warning("%s: cache: unreadable (%s); expected a topics cache, discarded and rebuilt",
-                       path, type(exc).__name__)
-        return None
-    if isinstance(data, dict) and str(data.get("format", "")).startswith(FORMAT_FAMILY) \
-            and data.get("format") != FORMAT:
-        logger.info("%s: written by another version of the topics plugin; rebuilt", path)
-        return None
-    if not (isinstance(data, dict) and data.get("format") == FORMAT and data.get("kind") == kind):
-        logger.warning("%s: cache: not a topics cache file; discarded and rebuilt", path)
-        return None
-    return data
+    return _file(path, kind).load(valid=lambda value: isinstance(value, dict))
+
+
+def discard(path, kind, reason):
+    """A file whose content turned out not to fit: deleted with a notice."""
+    _file(path, kind).discard(reason)
 
 
 def write(path, data):
-    """Write atomically: a half-written cache must never be read back."""
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("wb", dir=directory, prefix=".tmp-", delete=False)
-    try:
-        with handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except BaseException:
-        try:
-            os.unlink(handle.name)
-        except OSError:
-            pass
-        raise
+    """Write atomically (a half-written cache is never read back); False with a
+    notice when the file system refuses: the next build computes it again."""
+    return _file(path, data["kind"]).save(data)
 
 
 # -- analyses ----------------------------------------------------------------
 
 
 def _valid_numbers(entries):
+    """{key: {"words": n, "topics": {slug: {"score": x, "places": n, "title": bool}}}}"""
     return isinstance(entries, dict) and all(
-        isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("topics"), dict)
+        isinstance(k, str) and isinstance(v, dict) and type(v.get("words")) is int
+        and isinstance(v.get("topics"), dict)
+        and all(isinstance(slug, str) and isinstance(data, dict)
+                and all(type(x) in (int, float, bool) for x in data.values())
+                for slug, data in v["topics"].items())
         for k, v in entries.items())
 
 
 def _valid_shards(shards):
     return isinstance(shards, dict) and all(
-        shard in SHARDS and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
-        and value[0].isalnum() and isinstance(value[1], list) for shard, value in shards.items())
+        isinstance(shard, str) and len(shard) == 1 and shard in SHARDS
+        and isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+        and value[0].isalnum() and isinstance(value[1], list) and all(isinstance(k, str) for k in value[1])
+        for shard, value in shards.items())
 
 
 class AnalysisStore:
@@ -123,7 +112,7 @@ class AnalysisStore:
         return os.path.join(self.directory, name)
 
     def _shard_file(self, shard, token):
-        return self.path(f"{EVIDENCE_PREFIX}{shard}-{token}.pickle")
+        return self.path(f"{EVIDENCE_PREFIX}{shard}-{token}.cbor")
 
     def load(self):
         """{key: analysis without evidence} for this engine, or {}."""
@@ -137,7 +126,7 @@ class AnalysisStore:
             return {}
         entries, shards = data.get("entries"), data.get("shards")
         if not (_valid_numbers(entries) and _valid_shards(shards)):
-            logger.warning("%s: cache: damaged entries; discarded and rebuilt", path)
+            discard(path, "analysis", "damaged entries")
             return {}
         try:
             present = set(os.listdir(self.directory))
@@ -158,8 +147,8 @@ class AnalysisStore:
                     try:
                         found[key] = engine_module.unpack_evidence(stored[key])
                     except Exception:  # noqa: BLE001 - damaged: the text is analysed again
-                        logger.warning("%s: cache: damaged evidence; computed again",
-                                       self._shard_file(shard, self.shards[shard][0]))
+                        discard(self._shard_file(shard, self.shards[shard][0]), "evidence",
+                                "damaged evidence")
                         stored.pop(key)
         return found
 
@@ -175,7 +164,7 @@ class AnalysisStore:
             if data is not None and (data.get("engine") != self.fingerprint or not isinstance(entries, dict)
                                      or set(entries) != keys
                                      or not all(type(v) is bytes for v in entries.values())):
-                logger.warning("%s: cache: does not belong with %s; discarded and rebuilt", path, FILENAME)
+                discard(path, "evidence", f"does not belong with {FILENAME}")
                 entries = None
             if entries is None:
                 self.shards.pop(shard)  # rewritten at the next save
@@ -241,7 +230,7 @@ class AnalysisStore:
                    for key, a in analyses.items()}
         write(self.path(FILENAME), {"format": FORMAT, "kind": "analysis", "engine": self.fingerprint,
                                     "entries": numbers,
-                                    "shards": {s: (t, sorted(k)) for s, (t, k) in new_shards.items()}})
+                                    "shards": {s: [t, sorted(k)] for s, (t, k) in new_shards.items()}})
         self.shards = new_shards
         keep = {os.path.basename(self._shard_file(s, t)) for s, (t, _k) in new_shards.items()}
         try:
@@ -280,7 +269,7 @@ def load_lemmas(directory):
                     and all(type(k) is str and type(v) is bool for k, v in known.items())):
                 lemmas.remember(found, known)
                 return len(found), len(known)
-            logger.warning("%s: cache: damaged entries; discarded and rebuilt", path)
+            discard(path, "lemmas", "damaged entries")
     return 0, 0
 
 

@@ -8,7 +8,7 @@ memory during a build and in CACHE_PATH between builds (see cache.py).
 An analysis is {"words": n, "topics": {slug: {"score", "places", "title",
 "evidence", "negative"}}}. Deciding and ranking need only the numbers; the
 evidence (most of the bytes) is only read for the report, so the build keeps
-it apart, packed (a compressed pickle, about a quarter of the size): analyses
+it apart, packed (compressed CBOR, about a quarter of the size): analyses
 from the worker arrive split, and those from the disk cache come without it;
 `evidence_of()` unpacks one document's evidence when the report renders it.
 Held as objects, the evidence of 4,000 texts would cost the build about 60 MB.
@@ -16,10 +16,10 @@ Held as objects, the evidence of 4,000 texts would cost the build about 60 MB.
 
 import hashlib
 import os
-import pickle
 import zlib
 
 from german import lemmas
+from kit import datacache
 
 from . import match, text
 
@@ -54,12 +54,27 @@ def split_evidence(analysis):
 
 
 def pack_evidence(evidence):
-    """Evidence as it is kept in memory and in the cache: compressed pickle bytes."""
-    return zlib.compress(pickle.dumps(evidence, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    """Evidence as it is kept in memory and in the cache: compressed CBOR bytes
+    (data only: the cache is read back in CI, where a pickle could run code)."""
+    return zlib.compress(datacache.encode(evidence), 1)
+
+
+def _valid_evidence(evidence):
+    """{slug: [evidence items, negative items]}, each item a dict of strings."""
+    return isinstance(evidence, dict) and all(
+        isinstance(slug, str) and isinstance(pair, list) and len(pair) == len(EVIDENCE_KEYS)
+        and all(isinstance(items, list) and all(
+            isinstance(item, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in item.items())
+            for item in items) for items in pair)
+        for slug, pair in evidence.items())
 
 
 def unpack_evidence(data):
-    return pickle.loads(zlib.decompress(data))
+    """Evidence from packed bytes; raises ValueError when they are damaged."""
+    evidence = datacache.decode(zlib.decompress(data))
+    if not _valid_evidence(evidence):
+        raise ValueError("not topic evidence")
+    return evidence
 
 
 def split_packed(analysis):

@@ -86,7 +86,7 @@ def related(ranked, weights, limit=5):
     return result
 
 
-CACHE_FILE = "related.pickle"
+CACHE_FILE = "related.cbor"
 
 
 def cached(weights, limit, directory):
@@ -110,8 +110,5 @@ def cached(weights, limit, directory):
             for chosen in result):
         return result
     result = related(range(len(weights)), weights, limit)
-    try:
-        cache.write(path, {"format": cache.FORMAT, "kind": "related", "key": digest, "result": result})
-    except OSError:
-        pass  # the next build computes it again
+    cache.write(path, {"format": cache.FORMAT, "kind": "related", "key": digest, "result": result})
     return result

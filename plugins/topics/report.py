@@ -303,7 +303,9 @@ class JsonWriter:
         self.old_path = os.path.join(previous, rel) if previous else None
         if old is not None:
             try:
-                intact = old.get("json") == rel and tuple(old.get("stat") or ()) == _stat(self.old_path)
+                stat = old.get("stat")
+                intact = (old.get("json") == rel and isinstance(stat, list)
+                          and tuple(stat) == _stat(self.old_path))
             except OSError:
                 intact = False
             if not intact:
@@ -333,13 +335,9 @@ class JsonWriter:
         if not reused:
             self._write()
         if self.settings.get("TOPICS_CACHE"):
-            try:
-                cache.write(self.sidecar, {"format": cache.FORMAT, "kind": "report", "json": self.rel,
-                                           "fingerprint": report.fingerprint, "stat": _stat(target),
-                                           "documents": list(report.head_fingerprints)})
-            except OSError as exc:
-                logger.warning("%s: cache: cannot be written (%s); the next build writes the report "
-                               "afresh", self.sidecar, exc.strerror or exc)
+            cache.write(self.sidecar, {"format": cache.FORMAT, "kind": "report", "json": self.rel,
+                                       "fingerprint": report.fingerprint, "stat": list(_stat(target)),
+                                       "documents": list(report.head_fingerprints)})
         return reused
 
     def _write(self):

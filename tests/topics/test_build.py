@@ -167,10 +167,11 @@ def test_rebuild_uses_the_analysis_cache(tmp_path, monkeypatch, caplog):
     build(tmp_path, FILES | {"artikel/vertrauen.md": TRUST.replace("schnell", "sehr schnell")})
     assert calls == [1]
     with open(os.path.join(tmp_path, "cache", "topics", topics_cache.FILENAME), "wb") as handle:
-        handle.write(b"not a pickle")
+        handle.write(b"not a cache")
     caplog.set_level(logging.WARNING)
     build(tmp_path, FILES)
-    assert any("cache: unreadable" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    assert any("cache is damaged or foreign" in r.getMessage() and r.levelno == logging.WARNING
+               for r in caplog.records)
     assert report(tmp_path / "output") == first
 
 

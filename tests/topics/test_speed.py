@@ -16,6 +16,7 @@ import sys
 import pytest
 from pelican import Pelican, signals
 
+from kit import datacache
 from topics import assign, cache, match, report, worker
 
 from .helpers import PROJECT_TAXONOMY, ROOT, settings_for
@@ -119,16 +120,17 @@ def test_lost_or_damaged_cache_files_are_rebuilt_with_a_warning(tmp_path, caplog
     topics_dir = directory / "topics"
     shards = sorted(p for p in topics_dir.iterdir() if p.name.startswith(cache.EVIDENCE_PREFIX))
     assert shards and (topics_dir / cache.LEMMAS).exists()
-    shards[0].write_bytes(b"not a pickle")
+    shards[0].write_bytes(b"not a cache")
     shards[1].unlink()  # lost: its evidence is computed again, silently
     with open(topics_dir / cache.LEMMAS, "wb") as handle:
-        handle.write(b"\x80\x05K\x01.")  # a valid pickle, but not a topics cache
+        handle.write(datacache.MAGIC + datacache.encode({"kind": "speed-manifest", "version": 2,
+                                                         "project": None, "key": None}))  # not a topics cache
     caplog.set_level(logging.WARNING)
     # Without the previous output the report is written afresh and needs every evidence.
     assert run_build(site, files, "out2", directory) == cold
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(shards[0].name in m and "cache: unreadable" in m for m in messages)
-    assert any(cache.LEMMAS in m and "not a topics cache file" in m for m in messages)
+    assert any(shards[0].name in m and "cache is damaged or foreign" in m for m in messages)
+    assert any(cache.LEMMAS in m and "not a topics-lemmas cache" in m for m in messages)
     assert not any(r.levelno >= logging.ERROR for r in caplog.records)
     # The next build finds the caches repaired.
     caplog.clear()
@@ -360,15 +362,14 @@ def test_lemma_memo_is_stored_for_one_simplemma_version_only(tmp_path, monkeypat
 
 
 def test_cache_of_an_older_plugin_version_is_replaced_without_a_warning(tmp_path, caplog):
-    import pickle
-
     path = tmp_path / cache.FILENAME
-    path.write_bytes(pickle.dumps({"format": "nordlicht-topics-cache-1", "engine": "x", "entries": {}}))
-    caplog.set_level(logging.INFO)
+    older = datacache.CacheFile(str(path), "topics-analysis", cache.FORMAT - 1)
+    older.save({"engine": "x", "entries": {}})
+    caplog.set_level(logging.DEBUG)
     assert cache.read(str(path), "analysis") is None
-    assert [r.levelno for r in caplog.records] == [logging.INFO]
-    path.write_bytes(pickle.dumps({"format": cache.FORMAT, "kind": "analysis", "engine": "x",
-                                   "entries": {}, "shards": {"0": ["bad"]}}))
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    cache.write(str(path), {"format": cache.FORMAT, "kind": "analysis", "engine": "x",
+                            "entries": {}, "shards": {"0": ["bad"]}})
     store = cache.AnalysisStore(str(tmp_path), "x")
     assert store.load() == {} and "damaged entries" in caplog.records[-1].getMessage()
     assert caplog.records[-1].levelno == logging.WARNING
