@@ -4,20 +4,20 @@ Composing a post (sentence splitting, counting graphemes the way each network
 counts, choosing hashtags) costs about a millisecond per article and network;
 a 4,000-article site paid ~3.5 s for it on every build. So the outcome for
 each document (its posts, already encoded as they appear in queue.json, its
-problems and exclusions) is stored in ``CACHE_PATH/social/compose.pickle``
+problems and exclusions) is stored in ``CACHE_PATH/social/compose.cbor``
 and reused when a hash of exactly what composition read is unchanged
 (queue.py builds that hash; see `_Builder._article_key`).
 
-Trust, but verify: the file starts with a magic string and a header naming
-the format. A file that is not ours or does not load, or whose entries are
-not what this code writes, is discarded with a warning and rebuilt. A file
+Trust, but verify: it is a kit.datacache file (CBOR data, never code). A
+file that is not ours or does not load, or whose entries are not what this
+code writes, is discarded with a notice and rebuilt. A file
 from other code (the build modules of this plugin, the `german` modules it
 uses, the Python, regex, lxml, Babel, atproto, feedgen or Pelican version) or
 other settings (SITEURL, every SOCIAL_* setting) is silently rebuilt: that is
 a change, not damage. Entries are keyed by the path relative to the content
-folder, so a checkout in another place (a CI runner) reuses them. The
-unpickler accepts plain data only (no classes), and the file is written to a
-temporary name and renamed, so a killed build never leaves half a cache.
+folder, so a checkout in another place (a CI runner) reuses them. The file
+is written to a temporary name and renamed, so a killed build never leaves
+half a cache.
 """
 
 import datetime as dt
@@ -28,16 +28,15 @@ import importlib.metadata
 import logging
 import marshal
 import os
-import pickle
 import sys
-import tempfile
 import unicodedata
+
+from kit import datacache
 
 logger = logging.getLogger(__name__)
 
-MAGIC = b"NLSOCIAL"
-FORMAT = 1
-FILE = os.path.join("social", "compose.pickle")
+FORMAT = 2
+FILE = os.path.join("social", "compose.cbor")
 # Libraries whose behaviour ends up in a post.
 VERSIONED = ("regex", "lxml", "babel", "atproto", "pelican", "feedgen")
 # The modules of `german` that this plugin uses (a test keeps the list
@@ -138,12 +137,24 @@ def settings_fingerprint(settings):
     )
 
 
-class _PlainData(pickle.Unpickler):
-    """Unpickles tuples, strings, numbers, bytes, lists and dicts – nothing
-    that names a class or function, so a foreign file cannot run code."""
+def _as_tuples(value):
+    """CBOR has one kind of array; the events and keys of this cache are tuples."""
+    if type(value) is list:
+        return tuple(_as_tuples(v) for v in value)
+    return value
 
-    def find_class(self, module, name):
-        raise pickle.UnpicklingError(f"unexpected object {module}.{name}")
+
+def _valid(body):
+    if not isinstance(body, dict):
+        return False
+    entries, outputs = body.get("entries"), body.get("outputs")
+    return (isinstance(entries, dict) and isinstance(outputs, dict)
+            and all(isinstance(k, str) for k in entries) and all(isinstance(k, str) for k in outputs)
+            and all(type(v) is tuple and len(v) == 3 and type(v[0]) is bytes
+                    and (v[1] is None or type(v[1]) is bytes) and type(v[2]) is tuple
+                    for v in entries.values())
+            and all(type(v) is tuple and len(v) == 2 and type(v[0]) is bytes and type(v[1]) is tuple
+                    and all(type(part) is bytes for part in v[1]) for v in outputs.values()))
 
 
 class ComposeCache:
@@ -168,62 +179,34 @@ class ComposeCache:
         self.changed = False
 
     # -- reading ------------------------------------------------------
+    def _file(self):
+        return datacache.CacheFile(self.path, "social-compose", FORMAT)
+
     def _load(self):
-        try:
-            handle = open(self.path, "rb")
-        except OSError:
-            return {}, {}
         enabled = gc.isenabled()
         # Thousands of small tuples: a full collection per batch would cost more than the load.
         gc.disable()
         try:
-            with handle:
-                if handle.read(len(MAGIC)) != MAGIC:
-                    raise ValueError("not a social compose cache")
-                unpickler = _PlainData(handle)
-                header = unpickler.load()
-                if not isinstance(header, dict) or header.get("format") != FORMAT:
-                    raise ValueError("unknown cache format")
-                if header.get("fingerprint") != self.fingerprint:
-                    logger.debug("%s: written for other code or settings; rebuilding", self.path)
-                    return {}, {}
-                body = unpickler.load()
-                entries, outputs = body["entries"], body["outputs"]
-                if not isinstance(entries, dict) or not all(
-                    type(v) is tuple
-                    and len(v) == 3
-                    and type(v[0]) is bytes
-                    and (v[1] is None or type(v[1]) is bytes)
-                    and type(v[2]) is tuple
-                    for v in entries.values()
-                ):
-                    raise ValueError("unexpected entries")
-                if not isinstance(outputs, dict) or not all(
-                    type(v) is tuple and len(v) == 2 and type(v[0]) is bytes and type(v[1]) is tuple
-                    and all(type(part) is bytes for part in v[1])
-                    for v in outputs.values()
-                ):
-                    raise ValueError("unexpected outputs")
-                return entries, outputs
-        except Exception as exc:  # noqa: BLE001 - any damage means: do not trust it
-            self.discard(exc)
-            return {}, {}
+            def valid(body):
+                if isinstance(body, dict):
+                    for part in ("entries", "outputs"):
+                        if isinstance(body.get(part), dict):
+                            body[part] = {k: _as_tuples(v) for k, v in body[part].items()}
+                return _valid(body)
+
+            body = self._file().load(key=self.fingerprint, valid=valid)
         finally:
             if enabled:
                 gc.enable()
+        if body is None:
+            return {}, {}
+        return body["entries"], body["outputs"]
 
     def discard(self, exc):
-        """Warn about a damaged or foreign file, forget it and rebuild."""
-        detail = exc.__class__.__name__ + (f": {exc}" if str(exc) else "")
-        logger.warning(
-            "%s: cache is corrupt or foreign (%s); discarded and rebuilt", self.path, detail
-        )
+        """A damaged entry found while replaying: forget the file (with a notice) and rebuild."""
+        self._file().discard(exc)
         self.previous, self.previous_outputs = {}, {}
         self.changed = True
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
 
     def get(self, source, key, body_hash):
         """The cached events for `source` if its key matches, else None.
@@ -264,21 +247,6 @@ class ComposeCache:
             and self.current_outputs.keys() == self.previous_outputs.keys()
         ):
             return
-        folder = os.path.dirname(self.path)
-        temporary = None
-        try:
-            os.makedirs(folder, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=".compose-", dir=folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC)
-                pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dump({"format": FORMAT, "fingerprint": self.fingerprint})
-                pickler.dump({"entries": self.current, "outputs": self.current_outputs})
-            os.replace(temporary, self.path)
-            temporary = None
-        except OSError as exc:
-            # The output is right either way; the next build composes again.
-            logger.warning("%s: cannot write the social cache (%s)", self.path, exc)
-        finally:
-            if temporary and os.path.exists(temporary):
-                os.unlink(temporary)
+        # Written whether or not it works: the output is right either way, and
+        # the next build composes again.
+        self._file().save({"entries": self.current, "outputs": self.current_outputs}, key=self.fingerprint)

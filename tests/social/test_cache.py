@@ -1,13 +1,16 @@
 """The compose cache: a build that reuses it writes exactly what a cold build
 writes, composes only what changed, and never trusts a damaged file."""
 
+import io
 import json
 import os
 import pickle
 import shutil
 
+import cbor2
 import pytest
 import social.queue
+from kit import datacache
 from social import cache as social_cache
 
 from build.run import build
@@ -60,7 +63,7 @@ def base(tmp_path_factory):
     folder = tmp_path_factory.mktemp("base")
     result, outputs = build_in(folder, {**ARTICLES, **PROBLEMS})
     assert result.ok, result.report()
-    assert (folder / "cache" / "social" / "compose.pickle").exists()
+    assert (folder / "cache" / "social" / "compose.cbor").exists()
     return folder, outputs
 
 
@@ -234,15 +237,19 @@ def test_problems_are_reported_again_from_the_cache(base, tmp_path, composed):
 
 
 def cache_file(folder):
-    return folder / "cache" / "social" / "compose.pickle"
+    return folder / "cache" / "social" / "compose.cbor"
 
 
 def read_cache(path):
-    """(header, body) of a cache file (one pickler wrote both)."""
-    with open(path, "rb") as handle:
-        assert handle.read(len(social_cache.MAGIC)) == social_cache.MAGIC
-        unpickler = pickle.Unpickler(handle)
-        return unpickler.load(), unpickler.load()
+    """(header, body) of a cache file: two CBOR items after the magic line."""
+    data = path.read_bytes()
+    assert data.startswith(datacache.MAGIC)
+    decoder = cbor2.CBORDecoder(io.BytesIO(data[len(datacache.MAGIC):]))
+    return decoder.decode(), decoder.decode()
+
+
+def write_cache(path, header, body):
+    path.write_bytes(datacache.MAGIC + cbor2.dumps(header) + cbor2.dumps(body))
 
 
 def damage_by(kind, path, folder):
@@ -251,51 +258,57 @@ def damage_by(kind, path, folder):
         path.write_bytes(b"not a cache at all")
     elif kind == "truncated":
         path.write_bytes(data[: len(data) // 2])
-    elif kind == "code in the pickle":
+    elif kind == "code in a pickle":
         # A pickle that would call os.system when loaded by a trusting reader.
-        payload = pickle.dumps({"format": social_cache.FORMAT, "x": os.system}, protocol=4)
-        path.write_bytes(social_cache.MAGIC + payload)
+        path.write_bytes(datacache.MAGIC + pickle.dumps({"x": os.system}, protocol=4))
     elif kind == "wrong entries":
         header, _ = read_cache(path)
-        body = {"entries": {"x": ("not", "an", "entry")}, "outputs": {}}
-        path.write_bytes(social_cache.MAGIC + pickle.dumps(header) + pickle.dumps(body))
+        write_cache(path, header, {"entries": {"x": ["not", "an", "entry"]}, "outputs": {}})
     elif kind == "wrong events":
         header, body = read_cache(path)
         source, (key, hashed, _) = next(iter(body["entries"].items()))
-        body["entries"][source] = (key, hashed, (("post", "no sort key", b"{}"),))
-        path.write_bytes(social_cache.MAGIC + pickle.dumps(header) + pickle.dumps(body))
-    elif kind == "unknown format":
-        header, body = read_cache(path)
-        header["format"] = social_cache.FORMAT + 1
-        path.write_bytes(social_cache.MAGIC + pickle.dumps(header) + pickle.dumps(body))
+        body["entries"][source] = [key, hashed, [["post", "no sort key", b"{}"]]]
+        write_cache(path, header, body)
+    elif kind == "empty list":
+        header, _ = read_cache(path)
+        write_cache(path, header, [])
+    elif kind == "null":
+        header, _ = read_cache(path)
+        write_cache(path, header, None)
     else:
         raise AssertionError(kind)
 
 
 @pytest.mark.parametrize(
     "kind",
-    [
-        "garbage",
-        "truncated",
-        "code in the pickle",
-        "wrong entries",
-        "wrong events",
-        "unknown format",
-    ],
+    ["garbage", "truncated", "code in a pickle", "wrong entries", "wrong events", "empty list", "null"],
 )
-def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(base, tmp_path, kind, monkeypatch):
+def test_a_damaged_or_foreign_cache_is_discarded_with_a_notice(base, tmp_path, kind, monkeypatch):
     folder, before = base
     shutil.copytree(folder, tmp_path / "site")
     damage_by(kind, cache_file(tmp_path / "site"), folder)
     monkeypatch.setattr(os, "system", lambda *a: pytest.fail("the cache ran code"))
     result, outputs = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
     assert result.ok, result.report()
-    messages = [p.message for p in result.warnings if "compose.pickle" in p.message]
-    assert len(messages) == 1 and "cache is corrupt or foreign" in messages[0], messages
+    messages = [p.message for p in result.problems if "compose.cbor" in p.message]
+    assert len(messages) == 1 and "cache is damaged or foreign" in messages[0], messages
+    assert [p.level for p in result.problems if "compose.cbor" in p.message] == ["notice"]
     assert outputs == before
-    # rebuilt: the next build trusts it again, without a warning
+    # rebuilt: the next build trusts it again, without a word
     again, _ = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
-    assert not [p for p in again.warnings if "compose.pickle" in p.message]
+    assert not [p for p in again.problems if "compose.cbor" in p.message]
+
+
+def test_a_cache_of_another_format_version_is_rebuilt_quietly(base, tmp_path):
+    folder, before = base
+    shutil.copytree(folder, tmp_path / "site")
+    path = cache_file(tmp_path / "site")
+    header, body = read_cache(path)
+    header["version"] = social_cache.FORMAT + 1
+    write_cache(path, header, body)
+    result, outputs = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
+    assert result.ok and not [p for p in result.problems if "compose.cbor" in p.message]
+    assert outputs == before
 
 
 def test_other_code_or_settings_rebuild_quietly(base, tmp_path, monkeypatch, composed):
@@ -304,7 +317,7 @@ def test_other_code_or_settings_rebuild_quietly(base, tmp_path, monkeypatch, com
     monkeypatch.setattr(social_cache, "_CODE", b"other code")
     result, outputs = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
     assert result.ok
-    assert not [p for p in result.warnings if "compose.pickle" in p.message]
+    assert not [p for p in result.problems if "compose.cbor" in p.message]
     assert len(composed) > 2  # everything composed again
     assert outputs == before
 
