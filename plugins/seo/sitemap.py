@@ -6,12 +6,12 @@ plugin writes (FAQ, status, topic pages). Pages that ask not to be indexed
 out. lastmod comes from the documents' Modified/Date where a page is one.
 """
 
-import json
 import os
 import re
 from xml.sax.saxutils import escape
 
 from german.dates import to_berlin
+from kit import datacache
 
 NOINDEX = re.compile(rb"""<meta\s+name=["']robots["']\s+content=["'][^"']*noindex""", re.I)
 HEAD_BYTES = 4096
@@ -36,12 +36,19 @@ def _lastmod_by_url(context):
     return dates
 
 
-def _load_seen(path):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return {}
+CACHE_VERSION = 1
+
+
+def _cache(path):
+    return datacache.CacheFile(path, "seo-pages", CACHE_VERSION)
+
+
+def _valid_seen(value):
+    """{page: [inode, size, mtime_ns, noindex]}"""
+    return isinstance(value, dict) and all(
+        isinstance(rel, str) and isinstance(known, list) and len(known) == 4
+        and all(type(n) is int for n in known[:3]) and type(known[3]) is bool
+        for rel, known in value.items())
 
 
 def _html_files(folder, rel):
@@ -64,7 +71,7 @@ def _indexable_pages(output_path, cache_file):
     """Pages without noindex. Whether a page says noindex is remembered by its
     inode, size and mtime: an unchanged page (hard-linked from the previous
     build) is not read again."""
-    seen = _load_seen(cache_file) if cache_file else {}
+    seen = (_cache(cache_file).load(valid=_valid_seen) if cache_file else None) or {}
     now_seen = {}
     for rel, entry in _html_files(output_path, ""):
         stat = entry.stat()
@@ -79,11 +86,7 @@ def _indexable_pages(output_path, cache_file):
         if not noindex:
             yield rel
     if cache_file:
-        os.makedirs(os.path.dirname(cache_file), exist_ok=True)
-        temporary = cache_file + ".tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(now_seen, handle)
-        os.replace(temporary, cache_file)
+        _cache(cache_file).save(now_seen)
 
 
 _last_context = {}
@@ -102,7 +105,7 @@ def write_robots_and_sitemap(pelican):
     context = _last_context
     lastmod = _lastmod_by_url(context)
     entries = []
-    cache = os.path.join(settings["CACHE_PATH"], "seo", "pages.json") if settings.get("CACHE_PATH") else None
+    cache = os.path.join(settings["CACHE_PATH"], "seo", "pages.cbor") if settings.get("CACHE_PATH") else None
     for rel in _indexable_pages(output, cache):
         url = _page_url(rel)
         line = f"  <url><loc>{escape(base + '/' + url)}</loc>"

@@ -58,12 +58,13 @@ def _file(path, kind):
     return datacache.CacheFile(path, f"topics-{kind}", FORMAT)
 
 
-def read(path, kind):
-    """The dict stored at `path` if it is a topics cache file of `kind`, else None.
+def read(path, kind, key=None):
+    """The dict stored at `path` if it is a topics cache file of `kind` written
+    for `key` (e.g. the engine's fingerprint), else None.
 
     Missing or outdated: None, silently. Damaged or foreign: None and a notice.
     """
-    return _file(path, kind).load(valid=lambda value: isinstance(value, dict))
+    return _file(path, kind).load(key=key, valid=lambda value: isinstance(value, dict))
 
 
 def discard(path, kind, reason):
@@ -71,10 +72,10 @@ def discard(path, kind, reason):
     _file(path, kind).discard(reason)
 
 
-def write(path, data):
+def write(path, data, key=None):
     """Write atomically (a half-written cache is never read back); False with a
     notice when the file system refuses: the next build computes it again."""
-    return _file(path, data["kind"]).save(data)
+    return _file(path, data["kind"]).save(data, key=key)
 
 
 # -- analyses ----------------------------------------------------------------
@@ -118,11 +119,8 @@ class AnalysisStore:
         """{key: analysis without evidence} for this engine, or {}."""
         self.shards, self.loaded = {}, {}
         path = self.path(FILENAME)
-        data = read(path, "analysis")
+        data = read(path, "analysis", key=self.fingerprint)  # another taxonomy or matcher: None
         if data is None:
-            return {}
-        if data.get("engine") != self.fingerprint:
-            logger.info("%s: taxonomy or matcher changed; topics are computed afresh", path)
             return {}
         entries, shards = data.get("entries"), data.get("shards")
         if not (_valid_numbers(entries) and _valid_shards(shards)):
@@ -159,7 +157,7 @@ class AnalysisStore:
         if shard in self.shards:
             token, keys = self.shards[shard]
             path = self._shard_file(shard, token)
-            data = read(path, "evidence")
+            data = read(path, "evidence", key=self.fingerprint)
             entries = data.get("entries") if data else None
             if data is not None and (data.get("engine") != self.fingerprint or not isinstance(entries, dict)
                                      or set(entries) != keys
@@ -224,13 +222,15 @@ class AnalysisStore:
                         entries[key] = stored[key]
             token = secrets.token_hex(6)
             write(self._shard_file(shard, token),
-                  {"format": FORMAT, "kind": "evidence", "engine": self.fingerprint, "entries": entries})
+                  {"format": FORMAT, "kind": "evidence", "engine": self.fingerprint, "entries": entries},
+                  key=self.fingerprint)
             new_shards[shard] = (token, frozenset(entries))
         numbers = {key: engine_module.split_evidence(a)[0] if engine_module.has_evidence(a) else a
                    for key, a in analyses.items()}
         write(self.path(FILENAME), {"format": FORMAT, "kind": "analysis", "engine": self.fingerprint,
                                     "entries": numbers,
-                                    "shards": {s: [t, sorted(k)] for s, (t, k) in new_shards.items()}})
+                                    "shards": {s: [t, sorted(k)] for s, (t, k) in new_shards.items()}},
+              key=self.fingerprint)
         self.shards = new_shards
         keep = {os.path.basename(self._shard_file(s, t)) for s, (t, _k) in new_shards.items()}
         try:
@@ -258,24 +258,21 @@ def load_lemmas(directory):
     least those, and the file is written again when the memo has more.
     """
     path = os.path.join(directory, LEMMAS)
-    data = read(path, "lemmas")
+    data = read(path, "lemmas", key=lemmas.memo_fingerprint())  # outdated: None, looked up afresh
     if data is not None:
-        if data.get("memo") != lemmas.memo_fingerprint():
-            logger.info("%s: simplemma or the lemma rules changed; lemmas are looked up afresh", path)
-        else:
-            found, known = data.get("lemmas"), data.get("known")
-            if (isinstance(found, dict) and isinstance(known, dict)
-                    and all(type(k) is str and type(v) is str for k, v in found.items())
-                    and all(type(k) is str and type(v) is bool for k, v in known.items())):
-                lemmas.remember(found, known)
-                return len(found), len(known)
-            discard(path, "lemmas", "damaged entries")
+        found, known = data.get("lemmas"), data.get("known")
+        if (isinstance(found, dict) and isinstance(known, dict)
+                and all(type(k) is str and type(v) is str for k, v in found.items())
+                and all(type(k) is str and type(v) is bool for k, v in known.items())):
+            lemmas.remember(found, known)
+            return len(found), len(known)
+        discard(path, "lemmas", "damaged entries")
     return 0, 0
 
 
 def save_lemmas(directory):
     found, known = lemmas.memo()
-    write(os.path.join(directory, LEMMAS), {"format": FORMAT, "kind": "lemmas",
-                                             "memo": lemmas.memo_fingerprint(),
-                                             "lemmas": found, "known": known})
+    write(os.path.join(directory, LEMMAS),
+          {"format": FORMAT, "kind": "lemmas", "lemmas": found, "known": known},
+          key=lemmas.memo_fingerprint())
     return len(found), len(known)

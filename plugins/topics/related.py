@@ -102,13 +102,15 @@ def cached(weights, limit, directory):
     digest = hashlib.blake2b(repr((limit, [sorted(w.items()) for w in weights])).encode("utf-8"),
                              digest_size=16).hexdigest()
     path = os.path.join(directory, CACHE_FILE)
-    data = cache.read(path, "related")
-    result = data.get("result") if data is not None and data.get("key") == digest else None
+    data = cache.read(path, "related", key=digest)
     count = len(weights)
-    if isinstance(result, list) and len(result) == count and all(
-            isinstance(chosen, list) and all(type(j) is int and 0 <= j < count for j in chosen)
-            for chosen in result):
-        return result
+    if data is not None:
+        result = data.get("result")
+        if isinstance(result, list) and len(result) == count and all(
+                isinstance(chosen, list) and all(type(j) is int and 0 <= j < count for j in chosen)
+                for chosen in result):
+            return result
+        cache.discard(path, "related", "damaged entries")
     result = related(range(len(weights)), weights, limit)
-    cache.write(path, {"format": cache.FORMAT, "kind": "related", "key": digest, "result": result})
+    cache.write(path, {"format": cache.FORMAT, "kind": "related", "key": digest, "result": result}, key=digest)
     return result

@@ -301,11 +301,14 @@ class JsonWriter:
         previous = settings.get("FINAL_OUTPUT_PATH")
         old = cache.read(self.sidecar, "report") if previous and settings.get("TOPICS_CACHE") else None
         self.old_path = os.path.join(previous, rel) if previous else None
+        if old is not None and not (
+                isinstance(old.get("json"), str) and isinstance(old.get("fingerprint"), str)
+                and isinstance(old.get("stat"), list) and all(type(n) is int for n in old["stat"])):
+            cache.discard(self.sidecar, "report", "damaged entries")
+            old = None
         if old is not None:
             try:
-                stat = old.get("stat")
-                intact = (old.get("json") == rel and isinstance(stat, list)
-                          and tuple(stat) == _stat(self.old_path))
+                intact = old.get("json") == rel and tuple(old["stat"]) == _stat(self.old_path)
             except OSError:
                 intact = False
             if not intact:

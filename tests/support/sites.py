@@ -20,7 +20,7 @@ def project_settings(overrides=None, settings_file="pelicanconf.py"):
     return settings
 
 
-def build_sample_site(output, overrides=None, strict=False):
+def build_sample_site(output, overrides=None, strict=False, force=False):
     values = {
         "PATH": os.path.join(ROOT, "content"),
         "OUTPUT_PATH": str(output),
@@ -30,7 +30,7 @@ def build_sample_site(output, overrides=None, strict=False):
         "CACHE_PATH": str(output) + ".cache",
     }
     values.update(overrides or {})
-    return build(settings=project_settings(values), strict=strict)
+    return build(settings=project_settings(values), strict=strict, force=force)
 
 
 def write_files(base, files):

@@ -364,12 +364,12 @@ def test_lemma_memo_is_stored_for_one_simplemma_version_only(tmp_path, monkeypat
 def test_cache_of_an_older_plugin_version_is_replaced_without_a_warning(tmp_path, caplog):
     path = tmp_path / cache.FILENAME
     older = datacache.CacheFile(str(path), "topics-analysis", cache.FORMAT - 1)
-    older.save({"engine": "x", "entries": {}})
+    older.save({"engine": "x", "entries": {}}, key="x")
     caplog.set_level(logging.DEBUG)
     assert cache.read(str(path), "analysis") is None
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     cache.write(str(path), {"format": cache.FORMAT, "kind": "analysis", "engine": "x",
-                            "entries": {}, "shards": {"0": ["bad"]}})
+                            "entries": {}, "shards": {"0": ["bad"]}}, key="x")
     store = cache.AnalysisStore(str(tmp_path), "x")
     assert store.load() == {} and "damaged entries" in caplog.records[-1].getMessage()
     assert caplog.records[-1].levelno == logging.WARNING
