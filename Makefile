@@ -1,12 +1,15 @@
 # The two commands an editor or developer needs: `make serve` and `make test`.
-# Everything else is set up here from requirements.txt; nothing is installed by hand.
+# Everything else is set up here: Python packages from requirements.txt, and
+# for the tests Debian's Chromium and a Java runtime (.ci/system-packages);
+# nothing is installed by hand.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PORT   ?= 8000
 
-.PHONY: venv build serve test check clean
+.PHONY: venv system-packages build serve test check clean
 
 venv: $(STAMP)
 
@@ -22,12 +25,17 @@ build: venv
 	$(BIN)/invoke build
 
 serve: venv
-	$(BIN)/invoke livereload
+	$(BIN)/invoke livereload --port $(PORT)
 
 check: venv
 	$(BIN)/invoke check
 
-test: venv
+# Chromium and Java when missing (with sudo only when not root); silent and
+# instant when both are there.
+system-packages:
+	@.ci/system-packages
+
+test: venv system-packages
 	$(BIN)/python -m pytest
 
 clean:

@@ -96,29 +96,43 @@ def regenerate(c):
     _watch_and_rebuild()
 
 
-@task(help={"port": f"port on {HOST} (default {PORT})"})
-def serve(c, port=PORT):
-    """Serve output/ at http://127.0.0.1:8000/ (no rebuilding)."""
-    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+@task(help={"port": f"port on {HOST} (default {PORT})",
+            "directory": "the folder to serve (default output), e.g. a copy of a preview build"})
+def serve(c, port=None, directory="output"):
+    """Serve output/ at http://127.0.0.1:8000/ (no rebuilding); a missing page gets the site's 404 page."""
+    from build.server import PortUnavailable, make_server
 
-    class Handler(ComplexHTTPRequestHandler):
-        base_path = os.path.abspath("output")
-
-    server = RootedHTTPServer(Handler.base_path, (HOST, int(port)), Handler)
-    print(f"Serving output/ at http://{HOST}:{port}/ (Ctrl+C stops)")
+    port = PORT if port is None else port  # checked by make_server, so "--port abc" is one line
+    try:
+        server = make_server(directory, HOST, port, command="serve")
+    except PortUnavailable as problem:
+        raise Exit(str(problem), code=1) from None
+    if not os.path.isdir(directory):
+        server.server_close()
+        raise Exit(f"serve: {directory}/: does not exist; expected a built site: run invoke build first",
+                   code=1)
+    print(f"Serving {directory.rstrip('/')}/ at http://{HOST}:{port}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
+        pass
+    finally:
         server.server_close()
 
 
 @task(help={"port": f"port on {HOST} (default {PORT})", "search": "also build the search index on every change"})
-def livereload(c, port=PORT, search=False):
+def livereload(c, port=None, search=False):
     """Build, serve with live reload, rebuild on every change.
 
     A build with errors prints them and keeps serving the last good site.
     """
-    from livereload import Server
+    from build.server import livereload_server, port_problem
+
+    port = PORT if port is None else port
+    # Before the first build: an editor should not wait for a build that cannot be served.
+    problem = port_problem(HOST, port, "livereload")
+    if problem:
+        raise Exit(problem, code=1)
 
     def rebuild_site():
         result = _build(search=search, exit_on_error=False, what="invoke livereload")
@@ -132,14 +146,20 @@ def livereload(c, port=PORT, search=False):
                                   "--port", str(port)] + (["--search"] if search else []))
 
     _build(search=True, exit_on_error=False)
-    server = Server()
+    server = livereload_server()
     for path in ["content", "theme"]:
         server.watch(path, rebuild_site, delay=0.3)
     for path in ["plugins/*/*.py", DEV_SETTINGS]:
         server.watch(path, restart, delay=0.5)
     print(f"Serving with live reload at http://{HOST}:{port}/")
-    server.serve(host=HOST, port=int(port), root="output", default_filename="index.html",
-                 open_url_delay=None)
+    try:
+        server.serve(host=HOST, port=int(port), root="output", default_filename="index.html",
+                     open_url_delay=None)
+    except OSError:
+        problem = port_problem(HOST, port, "livereload")  # taken while the site was being built?
+        if problem is None:
+            raise
+        raise Exit(problem, code=1) from None
 
 
 @task(help={"title": "the title of the new article (German, with umlauts)",

@@ -12,7 +12,7 @@ import os
 import random
 import shutil
 
-from german.slugs import slugify
+from german.slugs import SLUG_MAX_LENGTH, shorten, slugify
 
 SUBJECTS = [
     "Unser Serviceteam", "Die Hotline", "Das Social-Media-Team", "Der Kundendialog",
@@ -145,7 +145,9 @@ def faq_files(n_articles, article_slugs, seed=40):
     rng = random.Random(seed)
     for index in range(max(1, n_articles // 40)):
         question = f"Wie funktioniert {rng.choice(OBJECTS)} {rng.choice(ADVERBIALS)} (Frage {index + 1})?"
-        slug = slugify(question)
+        # File names are addresses (at most 80 characters); the number keeps them apart.
+        number = f"-frage-{index + 1}"
+        slug = shorten(slugify(question.rsplit(" (", 1)[0]), SLUG_MAX_LENGTH - len(number)) + number
         meta = [
             f"Question: {question}",
             f"Category: {rng.choice(FAQ_CATEGORIES)}",

@@ -1,11 +1,16 @@
 """Site-wide checks once every document is read and before anything is written:
-every {filename}/{static}/{attach} link must point to a file, and every image
-in a text needs an alt text (a missing alt is an accessibility defect)."""
+every {filename}/{static}/{attach} link must point to a file, every image in a
+text needs an alt text (a missing alt is an accessibility defect), and a
+`Template:` must name a template of the theme."""
 
 import logging
 import os
 import posixpath
 import re
+
+from jinja2 import TemplateSyntaxError, meta
+from pelican.contents import Article, Page
+from pelican.generators import PelicanTemplateNotFound
 
 from .errors import display_path
 
@@ -28,6 +33,7 @@ def _documents(generators):
 
 def check_links_and_images(generators):
     """all_generators_finalized handler."""
+    check_templates(generators)
     seen = set()
     for document in _documents(generators):
         if id(document) in seen or not getattr(document, "_content", None):
@@ -81,3 +87,58 @@ def _check_images(document):
                 "e.g. ![Techniker prüft einen Verteilerkasten](%s)",
                 where, name, name,
             )
+
+
+def _theme_templates(generator):
+    """{name without .html: source} of the theme's own top-level templates."""
+    found = {}
+    for folder in reversed(generator._templates_path):  # overrides win, as in Pelican
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            stem, ext = os.path.splitext(name)
+            if ext in generator.settings["TEMPLATE_EXTENSIONS"] and os.path.isfile(os.path.join(folder, name)):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    found[stem] = handle.read()
+    return found
+
+
+def _templates_showing(generator, variable):
+    """Templates that render one document: those reading the variable Pelican
+    passes it in ('article' or 'page') without defining it themselves."""
+    names = []
+    for name, source in _theme_templates(generator).items():
+        try:
+            used = meta.find_undeclared_variables(generator.env.parse(source))
+        except TemplateSyntaxError:  # reported when it is rendered
+            continue
+        if variable in used:
+            names.append(name)
+    return names
+
+
+def check_templates(generators):
+    """`Template: gibtsnicht` would stop the build while pages are written, with
+    Pelican's message naming no file; here it names the file and the choices."""
+    generator = next((g for g in generators if hasattr(g, "get_template") and hasattr(g, "env")), None)
+    if generator is None:
+        return
+    seen = set()
+    for document in _documents(generators):
+        name = document.metadata.get("template")
+        if not name or id(document) in seen or not isinstance(document, (Article, Page)):
+            continue
+        seen.add(id(document))
+        try:
+            generator.get_template(name)
+        except PelicanTemplateNotFound:
+            variable = "article" if isinstance(document, Article) else "page"
+            choices = _templates_showing(generator, variable) or sorted(_theme_templates(generator))
+            logger.error(
+                "%s: Template: '%s' is not a template of the theme; expected one of %s "
+                "(files in theme/templates/ without .html), or no Template line for the usual one",
+                display_path(document.source_path, document.settings), name, ", ".join(choices),
+            )
+            # The build fails on the error above; the default template lets it
+            # go on to report every other problem instead of stopping here.
+            document.template = document.default_template

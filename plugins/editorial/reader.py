@@ -17,10 +17,10 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from xml.etree import ElementTree as etree
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
-from pelican.utils import SafeDatetime, pelican_open
+from pelican.utils import SafeDatetime
 
 from german.dates import parse_datetime
-from german.slugs import slugify
+from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
 
 from .errors import EditorInputError, display_path
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
@@ -35,6 +35,11 @@ SMARTY_TRIGGERS = ('"', "'", "--", "...", "<<", ">>")
 STATIC_PREFIX = re.compile(r"^\{(static|attach|filename)\}/?")
 # After smarty: a closing single quote between two letters is an apostrophe.
 APOSTROPHE = re.compile(r"(?<=\w)(?:&lsquo;|‘|&rsquo;)(?=\w)")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Bytes that never occur in a text file; file types editors might save as .md by mistake.
+BINARY_SIGNATURES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+                     b"%PDF": "a PDF document", b"PK\x03\x04": "a Word or ZIP file",
+                     b"\xd0\xcf\x11\xe0": "an old Word file"}
 
 
 class GermanApostrophes(Postprocessor):
@@ -100,6 +105,38 @@ def content_kind(source_path, settings):
     return None
 
 
+def check_text_encoding(source_path, where):
+    """The file as text, or EditorInputError naming the first line that is not UTF-8.
+
+    Python's decoder would only say "can't decode byte 0xfc in position 812";
+    an editor needs the line and what to do about it.
+    """
+    with open(source_path, "rb") as handle:
+        data = handle.read()
+    kind = next((name for magic, name in BINARY_SIGNATURES.items() if data.startswith(magic)), None)
+    if kind or b"\0" in data:
+        what = f"{kind}, not text" if kind else "binary data, not text"
+        raise EditorInputError(
+            where, "file",
+            f"is {what}; expected a Markdown text saved as UTF-8 (images belong in content/bilder/ "
+            "and are linked with ![Beschreibung]({static}/bilder/name.png))",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        raw_line = data[start:end if end >= 0 else len(data)]
+        guess = raw_line.decode("cp1252", errors="replace").strip()
+        shown = guess if len(guess) <= 60 else guess[:59] + "…"
+        raise EditorInputError(
+            f"{where}:{line}", "encoding",
+            f"line {line} is not UTF-8 (byte 0x{data[exc.start]:02x}; in Windows-1252 it would read "
+            f"'{shown}'); expected the file saved as UTF-8 (in the editor: save with encoding UTF-8)",
+        ) from None
+
+
 def _display_key(name):
     return "-".join(part.capitalize() for part in name.split("-"))
 
@@ -135,6 +172,8 @@ class EditorialMarkdownReader(MarkdownReader):
         output = {}
         for name, value in meta.items():
             name = name.lower()
+            if name == "tags":
+                self._check_tags(value)
             if name in self.settings["FORMATTED_FIELDS"]:
                 text = "\n".join(value)
                 output[name] = self.process_metadata(name, self._markdown(text, False).convert(text))
@@ -151,10 +190,25 @@ class EditorialMarkdownReader(MarkdownReader):
                 output[name] = self.process_metadata(name, value[0])
         return output
 
+    def _check_tags(self, lines):
+        """'Tags: ,,, ,' gives no tag at all; Pelican would drop the line silently.
+
+        A warning, not an error: readers see nothing wrong (the text simply has
+        no tags of its own), but the editor meant to write something, so
+        `invoke check` and CI refuse it until the line is filled or removed.
+        """
+        raw = ",".join(lines)
+        if raw.strip() and not any(item.strip() for item in raw.split(",")):
+            logger.warning("%s", EditorInputError(
+                self._where(), "Tags",
+                f"'{raw.strip()}' holds no tag; expected tags separated by commas, "
+                "e.g. 'Tags: Störung, Kiel', or no Tags line",
+            ))
+
     def _convert(self, source_path):
-        with pelican_open(source_path) as text:
-            md = self._markdown(text, True)
-            content = md.convert(text)
+        text = check_text_encoding(source_path, self._where())
+        md = self._markdown(text, True)
+        content = md.convert(text)
         metadata = self._parse_metadata(md.Meta) if getattr(md, "Meta", None) else {}
         return content, metadata
 
@@ -186,7 +240,9 @@ class EditorialMarkdownReader(MarkdownReader):
         checks = []
         if kind:
             checks += [lambda: self._check_keys(kind, metadata), lambda: self._check_title(metadata),
-                       lambda: self._check_body(content)]
+                       lambda: self._check_address(metadata), lambda: self._check_body(content),
+                       lambda: self._check_text(kind, metadata, content),
+                       lambda: self._check_image_description(metadata)]
         if "image" in metadata:
             def resolve_image():
                 metadata["image"] = self._resolve_image(metadata["image"])
@@ -245,11 +301,53 @@ class EditorialMarkdownReader(MarkdownReader):
                 self._where(), "Title",
                 "missing; expected a line like 'Title: Warum wir Störungen öffentlich machen' at the top",
             )
+        problem = title_problem(title)
+        if problem:
+            raise EditorInputError(self._where(), "Title", problem)
         # Only a title without any latin letter or digit can give an empty slug.
         if "slug" not in metadata and not re.search(r"[A-Za-z0-9]", title) and not slugify(title):
             raise EditorInputError(
                 self._where(), "Title",
                 f"'{title}' gives an empty web address; add a line 'Slug: …' with latin letters",
+            )
+
+    def _check_address(self, metadata):
+        """The slug is one segment of the web address: only a-z, 0-9, hyphens, at most
+        80 characters. Without a Slug line the title gives it, so a long title needs one."""
+        if "slug" in metadata:
+            problem = slug_problem(metadata["slug"])
+            if problem:
+                raise EditorInputError(self._where(), "Slug", problem)
+            return
+        title = str(metadata.get("title", "")).strip()
+        derived = slugify(title)
+        if len(derived) > SLUG_MAX_LENGTH and not title_problem(title):  # that one says enough
+            raise EditorInputError(
+                self._where(), "Title",
+                f"gives a web address of {len(derived)} characters; expected at most "
+                f"{SLUG_MAX_LENGTH}: shorten the title or add a line 'Slug: {shorten(derived)}'",
+            )
+
+    def _check_text(self, kind, metadata, content):
+        """A published text without any text is an empty page for readers; a draft may be empty."""
+        if str(metadata.get("status", "")).strip().lower() == "draft":
+            return
+        if not HTML_COMMENT.sub("", content or "").strip():
+            what = "the article" if kind == "article" else "the page"
+            raise EditorInputError(
+                self._where(), "text",
+                f"empty; expected the text of {what} below the metadata, after one blank line "
+                "(or 'Status: draft' while it is being written)",
+            )
+
+    def _check_image_description(self, metadata):
+        """Image: is shown on social networks and in link previews, to screen-reader
+        users too: like every image in the text it needs a description."""
+        if "image" in metadata and not str(metadata.get("image-alt", "")).strip():
+            raise EditorInputError(
+                self._where(), "Image-Alt",
+                "missing; the image given in 'Image:' needs a description for screen readers and "
+                "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
 
     def _check_body(self, content):

@@ -3,14 +3,14 @@
 import os
 
 from german.dates import site_now
-from german.slugs import slugify
+from german.slugs import SLUG_MAX_LENGTH, shorten, slugify, title_problem
 
 AUTHOR_PLACEHOLDER = "Vorname Nachname"
 SUMMARY_PLACEHOLDER = "Ein Satz, der sagt, worum es geht (erscheint in Listen, Feeds und Suchmaschinen)."
 BODY_PLACEHOLDER = "Der erste Absatz ist der Einstieg."
 
 TEMPLATE = """Title: {title}
-Date: {date}
+{slug_line}Date: {date}
 Category: {category}
 Tags: {tags}
 Authors: {author}
@@ -40,13 +40,20 @@ def new_post(title, content_path="content", folder="artikel", category="Kundendi
             f"new-post: title: '{title}' gives no web address; expected a title with letters, "
             'e.g. invoke new-post "Warum wir Störungen öffentlich machen"'
         )
+    if title_problem(title):
+        raise ScaffoldError(f"new-post: title: {title_problem(title)}")
+    # A title whose address would be too long gets a shorter Slug line the editor can adjust.
+    slug_line = ""
+    if len(slug) > SLUG_MAX_LENGTH:
+        slug = shorten(slug)
+        slug_line = f"Slug: {slug}\n"
     path = os.path.join(content_path, folder, f"{slug}.md")
     if os.path.exists(path):
         raise ScaffoldError(f"new-post: {path}: exists already; expected a new title")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     now = site_now(settings)
     text = TEMPLATE.format(
-        title=title, date=now.strftime("%Y-%m-%d %H:%M"), category=category,
+        title=title, slug_line=slug_line, date=now.strftime("%Y-%m-%d %H:%M"), category=category,
         tags=tags, author=author or AUTHOR_PLACEHOLDER,
     )
     with open(path, "x", encoding="utf-8") as handle:

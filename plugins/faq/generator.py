@@ -13,7 +13,7 @@ import re
 from pelican.generators import Generator
 
 from . import feed, jsonld
-from .model import FaqEntry, FaqInputError, check_metadata, display_path, german_sort_key
+from .model import FaqEntry, FaqInputError, check_file, check_metadata, display_path, german_sort_key
 from .scaffold import BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class FaqReader:
 
     def read(self, source_path):
         content, metadata = self._inner.read(source_path)
-        problems = check_metadata(metadata, self._settings)
+        problems = check_metadata(metadata, self._settings) + check_file(source_path, metadata, content)
         if problems:
             raise FaqInputError(display_path(source_path, self._settings), problems)
         # Example sentences of `invoke new-faq` left in place: a warning, so that

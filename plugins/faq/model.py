@@ -15,7 +15,7 @@ from html import escape
 from markupsafe import Markup
 from pelican.contents import Content
 
-from german.slugs import slugify
+from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
 
 from .text import short_answer
 
@@ -89,6 +89,10 @@ def check_metadata(metadata, settings):
             "Question",
             "missing; expected the question as the first line, e.g. 'Question: Wie melde ich eine Störung?'",
         ))
+    elif title_problem(_text(metadata.get("question")), "question"):
+        problems.append(("Question", title_problem(_text(metadata.get("question")), "question")))
+    if "slug" in metadata and slug_problem(_text(metadata["slug"])):
+        problems.append(("Slug", slug_problem(_text(metadata["slug"]))))
     if not _text(metadata.get("category")):
         problems.append((
             "Category",
@@ -115,6 +119,28 @@ def check_metadata(metadata, settings):
                 "by commas, e.g. 'Related: wie-melde-ich-eine-stoerung, "
                 "warum-wir-stoerungen-oeffentlich-machen'",
             ))
+    return problems
+
+
+def check_file(source_path, metadata, content):
+    """Problems only the file itself shows: its name (the address) and its text."""
+    problems = []
+    if "slug" not in metadata:
+        name = os.path.splitext(os.path.basename(source_path))[0]
+        derived = slugify(name)
+        if len(derived) > SLUG_MAX_LENGTH:
+            problems.append((
+                "file name",
+                f"gives a web address of {len(derived)} characters; expected at most "
+                f"{SLUG_MAX_LENGTH}: rename the file to {shorten(derived)}.md",
+            ))
+    status = _text(metadata.get("status")).lower()
+    if status != "draft" and not re.sub(r"<!--.*?-->", "", content or "", flags=re.DOTALL).strip():
+        problems.append((
+            "text",
+            "empty; expected the answer below the metadata, after one blank line "
+            "(or 'Status: draft' while it is being written)",
+        ))
     return problems
 
 

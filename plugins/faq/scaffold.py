@@ -5,7 +5,7 @@ import os
 import re
 
 from german.dates import site_now
-from german.slugs import slugify
+from german.slugs import shorten, slugify, title_problem
 
 SUMMARY_PLACEHOLDER = "Die Antwort in einem Satz (steht auf /faq/, in Suchergebnissen und im Feed)."
 BODY_PLACEHOLDER = "Die Antwort in ganzen Sätzen: zuerst das Wichtigste, dann die Schritte."
@@ -51,12 +51,14 @@ def new_faq(question, category, content_path="content", folder="faq", tags="", r
     """Create content/faq/<slug>.md and return its path; never overwrite."""
     question = " ".join(str(question).split())
     category = " ".join(str(category or "").split())
-    slug = slugify(question)
+    slug = shorten(slugify(question))  # the file name is the address: at most 80 characters
     if not question or not slug:
         raise ScaffoldError(
             f"new-faq: question: '{question}' gives no web address; expected a question with letters, "
             'e.g. invoke new-faq "Wie ändere ich meine Bankverbindung?" --category Rechnung'
         )
+    if title_problem(question, "question"):
+        raise ScaffoldError(f"new-faq: question: {title_problem(question, 'question')}")
     target_folder = os.path.join(content_path, folder)
     known = existing_categories(target_folder)
     if not category:

@@ -63,3 +63,53 @@ def slugify(text):
     """Slug for a title, tag or category, exactly as Pelican will make it here."""
     text = unicodedata.normalize("NFC", text)
     return pelican_slugify(text, regex_subs=_SUBSTITUTIONS, use_unicode=True)
+
+
+# Limits editors see in error messages (README "Writing a post"). A title is
+# read in lists, search results, browser tabs and social posts, where about
+# 120 characters still read as one line of thought; a web address of more
+# than 80 characters is cut off in search results and hard to share. Both
+# also keep every file name far below the file system's 255 bytes.
+TITLE_MAX_LENGTH = 120
+SLUG_MAX_LENGTH = 80
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def title_problem(title, label="title"):
+    """What is wrong with a title's length in plain words, or None."""
+    if len(title) > TITLE_MAX_LENGTH:
+        return (f"is {len(title)} characters long; expected at most {TITLE_MAX_LENGTH}: "
+                f"a {label} is read in lists, search results and social posts, "
+                "details belong in the Summary or the text")
+    return None
+
+
+def slug_problem(value):
+    """What is wrong with a slug an editor wrote, in plain words, or None.
+
+    A slug is one path segment of the web address: lower-case a–z, digits and
+    single hyphens. Anything else ('/', '..', spaces, umlauts, capitals)
+    would put the page at an address the editor did not mean, or outside
+    the site.
+    """
+    value = str(value).strip()
+    shown = value if len(value) <= 60 else value[:59] + "…"
+    if not value:
+        return "empty; expected a web address like 'Slug: stoerung-in-kiel', or no Slug line"
+    if not SLUG_PATTERN.fullmatch(value):
+        suggestion = shorten(slugify(value.replace("/", "-").replace(".", "-")))
+        hint = f", e.g. 'Slug: {suggestion}'" if suggestion else ""
+        return (f"'{shown}' is not a web address; expected lower-case letters a–z, digits and "
+                f"hyphens only (no '/', '.', spaces or umlauts){hint}")
+    if len(value) > SLUG_MAX_LENGTH:
+        return (f"'{shown}' is {len(value)} characters long; expected at most {SLUG_MAX_LENGTH}, "
+                f"e.g. 'Slug: {shorten(value)}'")
+    return None
+
+
+def shorten(slug, limit=SLUG_MAX_LENGTH):
+    """The slug cut at the last hyphen that keeps it within `limit` characters."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit + 1] else slug[:limit]
+    return cut.strip("-") or slug[:limit]

@@ -21,6 +21,8 @@ from pelican.utils import slugify
 from babel.dates import format_datetime
 
 from german.dates import BERLIN, LOCALE, date_short, datetime_long, site_now
+from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, title_problem
+from german.slugs import slugify as german_slugify
 
 from . import vocabulary as v
 from .components import ComponentRegistry, load_components
@@ -189,11 +191,14 @@ def format_window(start, end):
     return f"{format_time(start)} – {format_time(end)}"
 
 
-def parse_notice(text, display, registry, render=None, shared_keys=()):
+def parse_notice(text, display, registry, render=None, shared_keys=(), now=None):
     """Validate a notice file. Returns (NoticeData or None, [Problem]).
 
     `shared_keys`: metadata keys other plugins handle on every content type
     (setting SHARED_METADATA_KEYS, e.g. Social, Topics); they are accepted here.
+    `now`: the build's "now"; when given, no time of the timeline may lie
+    after it (an update dated ahead would show as current in the API, feeds
+    and CAP long before it happened).
     """
     render = render or markdown_renderer({})
     known = dict(KNOWN_KEYS)
@@ -235,7 +240,17 @@ def parse_notice(text, display, registry, render=None, shared_keys=()):
     if not data.title:
         problem("Title", "missing; expected a line like 'Title: Internetstörung in Kiel' "
                 "at the top", 1)
+    elif title_problem(data.title):
+        problem("Title", title_problem(data.title), line("title"))
     data.slug = value("slug") or None
+    if "slug" in meta and slug_problem(value("slug")):
+        problem("Slug", slug_problem(value("slug")), line("slug"))
+    elif data.slug is None and data.title and not title_problem(data.title):
+        derived = german_slugify(data.title)
+        if len(derived) > SLUG_MAX_LENGTH:
+            problem("Title", f"gives a web address of {len(derived)} characters; expected at most "
+                    f"{SLUG_MAX_LENGTH}: shorten the title or add a line "
+                    f"'Slug: {shorten(derived)}'", line("title"))
     if value("status"):
         data.publication_status = value("status").lower()
         if data.publication_status not in PUBLICATION_STATUSES:
@@ -353,6 +368,16 @@ def parse_notice(text, display, registry, render=None, shared_keys=()):
             problem("update time", f"{raw.time_text} is earlier than the update before it "
                     f"(line {previous.line}, {previous.time.strftime('%Y-%m-%d %H:%M')}); "
                     "expected the updates oldest first", raw.line)
+        elif previous is not None and utc(time) == utc(previous.time):
+            # Readers, feeds and CAP order updates by time: two at once have no order.
+            problem("update time", f"{raw.time_text} is the same time as the update on line "
+                    f"{previous.line}; expected each update later than the one before "
+                    "(merge the two updates or correct one of the times)", raw.line)
+        if now is not None and utc(time) > utc(now):
+            problem("update time", f"{raw.time_text} is after now ({format_time(now)}); "
+                    "expected only updates that have been posted: add each update when it "
+                    "happens (planned maintenance goes into Scheduled-Start and "
+                    "Scheduled-End)", raw.line)
         if final_seen and status != final_seen.status:
             problem("update status", f"'{status}' after '{final_seen.status}' on line "
                     f"{final_seen.line}; a finished notice stays finished — open a new notice "
@@ -390,6 +415,19 @@ def parse_notice(text, display, registry, render=None, shared_keys=()):
     if not doc.updates:
         problem("updates", "none; expected at least one update below the metadata, like "
                 f"{HEADING_EXAMPLE} followed by its text", doc.header_end + 1)
+    for key in ("start", "end"):
+        moment = getattr(data, key)
+        if now is not None and moment is not None and utc(moment) > utc(now):
+            problem(KNOWN_KEYS[key], f"{value(key)} is after now ({format_time(now)}); expected "
+                    f"the time it {'began' if key == 'start' else 'ended'}, which cannot lie "
+                    "in the future", line(key))
+    first = data.updates[0] if data.updates else None
+    start_ahead = now is not None and data.start is not None and utc(data.start) > utc(now)
+    if data.kind == v.INCIDENT and data.start and first and utc(data.start) > utc(first.time) \
+            and not start_ahead:  # one mistake, one message
+        problem("Start", f"{value('start')} is after the first update (line {first.line}, "
+                f"{format_time(first.time)}); expected when the problem began, at or before "
+                "the first update", line("start"))
     if data.start is None and data.updates and data.kind == v.INCIDENT:
         data.start = data.updates[0].time
 
@@ -463,7 +501,8 @@ class Notice(Content):
             text = handle.read()
         render = markdown_renderer(settings)
         data, problems = parse_notice(text, display_path(source_path, settings), registry, render,
-                                      sorted(settings.get("SHARED_METADATA_KEYS") or ()))
+                                      sorted(settings.get("SHARED_METADATA_KEYS") or ()),
+                                      now=site_now(settings))
         if problems:
             raise OutageInputError(problems)
 

@@ -45,7 +45,7 @@ CASES = {
         ["content/artikel/kaputt.md", "text", "'##'"],
     ),
     "image metadata pointing nowhere": (
-        "Title: Bild fehlt\nDate: 2026-11-01\nImage: {static}/bilder/fehlt.png\n\nText.\n",
+        "Title: Bild fehlt\nDate: 2026-11-01\nImage: {static}/bilder/fehlt.png\nImage-Alt: Ein Foto\n\nText.\n",
         ["content/artikel/kaputt.md", "Image", "content/bilder/fehlt.png"],
     ),
 }
@@ -134,7 +134,7 @@ def test_duplicate_metadata_is_an_error_not_a_silent_choice(tmp_path):
 
 def test_every_problem_of_a_file_is_reported_in_one_build(tmp_path):
     text = ("Title: Viele Fehler\nDate: 2026-11-01\nKatgory: Kundendialog\n"
-            "Image: {static}/bilder/fehlt.png\n\n# Noch ein Titel\n\nText.\n")
+            "Image: {static}/bilder/fehlt.png\nImage-Alt: Ein Foto\n\n# Noch ein Titel\n\nText.\n")
     result, output = build_fixture_site(tmp_path, {"artikel/gut.md": GOOD, "artikel/kaputt.md": text})
     assert not result.ok
     messages = [p.message for p in result.errors]

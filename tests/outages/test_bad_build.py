@@ -2,7 +2,9 @@
 
 import pytest
 
-from .samples import ACTIVE, COMPONENTS, RESOLVED, build_outage_site, notice
+from tests.support.trees import snapshot
+
+from .samples import ACTIVE, COMPLETED, COMPONENTS, RESOLVED, build_outage_site, notice
 
 HEAD = """\
 Title: Kaputte Meldung
@@ -123,3 +125,63 @@ def test_draft_notices_are_not_published(tmp_path):
     assert result.ok, result.report()
     assert not (output / "stoerungen" / "internetstoerung-kiel").exists()
     assert "Internetstörung" not in (output / "api" / "v2" / "summary.json").read_text()
+
+
+# Timelines that cannot be true at the build's "now" (2026-11-24 12:00).
+TIMELINE_CASES = {
+    "update dated a year ahead": (
+        HEAD + UPDATE + "\n## 2027-11-24 09:00 – identified\n\nB.\n",
+        ["content/stoerungen/kaputt.md:11: update time: ", "2027-11-24 09:00 is after now (2026-11-24 12:00)",
+         "when it happens"]),
+    "update a minute after now": (
+        HEAD + UPDATE + "\n## 2026-11-24 12:01 – identified\n\nB.\n",
+        ["content/stoerungen/kaputt.md:11: update time: ", "12:01 is after now"]),
+    "start after the first update": (
+        HEAD.replace("Start: 2026-11-24 08:00", "Start: 2026-11-24 08:30") + UPDATE,
+        ["content/stoerungen/kaputt.md:5: Start: ", "2026-11-24 08:30 is after the first update "
+         "(line 7, 2026-11-24 08:10)", "at or before the first update"]),
+    "two updates at the same minute": (
+        HEAD + UPDATE + "\n## 2026-11-24 08:10 – identified\n\nB.\n",
+        ["content/stoerungen/kaputt.md:11: update time: ",
+         "2026-11-24 08:10 is the same time as the update on line 7", "later than the one before"]),
+    "same instant written in two ways": (
+        HEAD + UPDATE + "\n## 2026-11-24T07:10Z – identified\n\nB.\n",
+        ["content/stoerungen/kaputt.md:11: update time: ", "the same time as the update on line 7"]),
+    "start after now": (
+        HEAD.replace("Start: 2026-11-24 08:00", "Start: 2026-11-25 08:00") + UPDATE,
+        ["content/stoerungen/kaputt.md:5: Start: ", "2026-11-25 08:00 is after now"]),
+    "end after now": (
+        HEAD + "End: 2026-11-24 13:00\n\n## 2026-11-24 11:10 – resolved\n\nText.\n",
+        ["content/stoerungen/kaputt.md:6: End: ", "2026-11-24 13:00 is after now", "ended"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TIMELINE_CASES))
+def test_impossible_timeline_fails_and_keeps_the_previous_output(tmp_path, case):
+    text, words = TIMELINE_CASES[case]
+    result, output = build_outage_site(tmp_path, {"stoerungen/gut.md": RESOLVED})
+    assert result.ok, result.report()
+    before = snapshot(output)
+    result, output = build_outage_site(tmp_path, {"stoerungen/kaputt.md": text})
+    assert not result.ok
+    assert len(result.errors) == 1, result.report()
+    for word in words:
+        assert word in result.errors[0].message, result.errors[0].message
+    assert "Traceback" not in result.report()
+    assert snapshot(output) == before
+    assert not list(tmp_path.glob("output.*")), "staging directory left behind"
+
+
+def test_a_future_update_is_accepted_once_its_time_has_come(tmp_path):
+    text = HEAD + UPDATE + "\n## 2026-11-24 13:00 – identified\n\nB.\n"
+    result, _ = build_outage_site(tmp_path / "early", {"stoerungen/spaeter.md": text})
+    assert not result.ok
+    result, output = build_outage_site(tmp_path / "due", {"stoerungen/spaeter.md": text},
+                                       overrides={"SITE_NOW": "2026-11-24T13:00:00+01:00"})
+    assert result.ok, result.report()
+
+
+def test_maintenance_may_start_after_its_first_update(tmp_path):
+    """Start of a maintenance is when the work began, days after it was announced."""
+    result, output = build_outage_site(tmp_path, {"stoerungen/w.md": COMPLETED})
+    assert result.ok, result.report()

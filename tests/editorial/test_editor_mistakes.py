@@ -1,0 +1,246 @@
+"""Mistakes a careless editor makes in articles, pages, FAQ entries and notices.
+
+Each one gives one line `file: field: what was expected` (an error, or a
+warning that the strict build of `invoke check` refuses), no traceback, and
+leaves the previous `output/` byte for byte as it was.
+"""
+
+import pytest
+
+from tests.outages.samples import COMPONENTS, RESOLVED
+from tests.support.sites import build_fixture_site
+from tests.support.trees import copy_site, snapshot
+
+ARTICLE = """\
+Title: Ein gültiger Beitrag
+Date: 2026-11-01 10:00
+Category: Kundendialog
+Tags: Vertrauen
+Authors: Miriam Albers
+Summary: Ein kurzer Satz.
+
+Text mit einem Absatz.
+"""
+PAGE = "Title: Impressum\n\nNordlicht Netz GmbH, Kiel.\n"
+FAQ = ("Question: Wie melde ich eine Störung?\nCategory: Störung\nModified: 2026-11-01 10:00\n\n"
+       "Über das Kundenportal oder telefonisch.\n")
+GOOD = {
+    "artikel/gut.md": ARTICLE,
+    "seiten/impressum.md": PAGE,
+    "faq/wie-melde-ich-eine-stoerung.md": FAQ,
+    "status/komponenten.yml": COMPONENTS,
+    "stoerungen/internet-stoerung-hamburg.md": RESOLVED,
+    "bilder/foto.png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+def article(**fields):
+    """ARTICLE with header lines replaced (value None drops the line) or added."""
+    lines = ARTICLE.split("\n\n", 1)[0].splitlines()
+    header = {line.split(":", 1)[0]: line for line in lines}
+    header["Title"] = "Title: Noch ein Beitrag"  # not the address of the good article
+    for key, value in fields.items():
+        key = key.replace("_", "-")
+        header[key] = None if value is None else f"{key}: {value}"
+    return "\n".join(line for line in header.values() if line) + "\n\nText mit einem Absatz.\n"
+
+
+LATIN1 = b"Title: Umlaute\nDate: 2026-11-01\n\nZeile drei.\n\n" + "Grüße aus Kiel.\n".encode("cp1252")
+LONG_TITLE = "Warum " + "sehr " * 99 + "lange Titel stören"  # 519 characters
+TITLE_TOO_LONG_FOR_ADDRESS = "Was Kundinnen und Kunden in Kiel, Plön und Eckernförde über den Glasfaserausbau wissen sollten"
+NOTICE = RESOLVED
+
+# name → (file, text, strict, words the one problem must contain)
+CASES = {
+    "article not UTF-8": (
+        "artikel/kaputt.md", LATIN1, False,
+        ["content/artikel/kaputt.md:6: encoding: ", "line 6 is not UTF-8", "Grüße", "saved as UTF-8"]),
+    "binary file saved as .md": (
+        "artikel/foto.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", False,
+        ["content/artikel/foto.md: file: ", "a PNG image, not text", "UTF-8"]),
+    "binary data without a known signature": (
+        "artikel/daten.md", b"Title: x\n\x00\x01\x02", False,
+        ["content/artikel/daten.md: file: ", "binary data, not text"]),
+    "article title of 519 characters": (
+        "artikel/kaputt.md", article(Title=LONG_TITLE), False,
+        ["content/artikel/kaputt.md: Title: ", "519 characters long", "at most 120"]),
+    "title whose address is too long": (
+        "artikel/kaputt.md", article(Title=TITLE_TOO_LONG_FOR_ADDRESS), False,
+        ["content/artikel/kaputt.md: Title: ", "web address of 96 characters", "at most 80",
+         "Slug: was-kundinnen-und-kunden-in-kiel-ploen-und-eckernfoerde-ueber-den"]),
+    "slug of 90 characters": (
+        "artikel/kaputt.md", article(Slug="a" * 90), False,
+        ["content/artikel/kaputt.md: Slug: ", "90 characters long", "at most 80"]),
+    "slug leaving the site": (
+        "artikel/kaputt.md", article(Slug="../../etc"), False,
+        ["content/artikel/kaputt.md: Slug: ", "'../../etc' is not a web address", "no '/'",
+         "'Slug: etc'"]),
+    "slug with a slash": (
+        "artikel/kaputt.md", article(Slug="a/b"), False,
+        ["content/artikel/kaputt.md: Slug: ", "'a/b' is not a web address", "'Slug: a-b'"]),
+    "slug with capitals, space and umlaut": (
+        "artikel/kaputt.md", article(Slug="Über uns"), False,
+        ["content/artikel/kaputt.md: Slug: ", "'Über uns'", "'Slug: ueber-uns'"]),
+    "unknown template": (
+        "artikel/kaputt.md", article(Template="gibtsnicht"), False,
+        ["content/artikel/kaputt.md: Template: ", "'gibtsnicht' is not a template of the theme",
+         "expected one of article"]),
+    "article without text": (
+        "artikel/kaputt.md", article().split("\n\n")[0] + "\n\n", False,
+        ["content/artikel/kaputt.md: text: ", "empty", "below the metadata"]),
+    "article with only a comment as text": (
+        "artikel/kaputt.md", article().split("\n\n")[0] + "\n\n<!-- kommt noch -->\n", False,
+        ["content/artikel/kaputt.md: text: ", "empty"]),
+    "image without description": (
+        "artikel/kaputt.md", article(Image="{static}/bilder/foto.png"), False,
+        ["content/artikel/kaputt.md: Image-Alt: ", "missing", "screen readers"]),
+    "image with an empty description": (
+        "artikel/kaputt.md", article(Image="{static}/bilder/foto.png", Image_Alt=" "), False,
+        ["content/artikel/kaputt.md: Image-Alt: ", "missing"]),
+    "tags line without a tag (strict)": (
+        "artikel/kaputt.md", article(Tags=",,, ,"), True,
+        ["content/artikel/kaputt.md: Tags: ", "',,, ,' holds no tag"]),
+    # Pages: the same fields, the same rules.
+    "page slug with a slash": (
+        "seiten/kaputt.md", "Title: Kontakt\nSlug: kontakt/team\n\nSo erreichen Sie uns.\n", False,
+        ["content/seiten/kaputt.md: Slug: ", "'kontakt/team' is not a web address"]),
+    "page with unknown template": (
+        "seiten/kaputt.md", "Title: Kontakt\nTemplate: kontaktseite\n\nSo erreichen Sie uns.\n", False,
+        ["content/seiten/kaputt.md: Template: ", "'kontaktseite'", "expected one of page"]),
+    "page without text": (
+        "seiten/kaputt.md", "Title: Kontakt\n\n", False,
+        ["content/seiten/kaputt.md: text: ", "empty", "the page"]),
+    "page title of 519 characters": (
+        "seiten/kaputt.md", f"Title: {LONG_TITLE}\n\nText.\n", False,
+        ["content/seiten/kaputt.md: Title: ", "519 characters long"]),
+    "page image without description": (
+        "seiten/kaputt.md", "Title: Kontakt\nImage: {static}/bilder/foto.png\n\nText.\n", False,
+        ["content/seiten/kaputt.md: Image-Alt: ", "missing"]),
+    "page not UTF-8": (
+        "seiten/kaputt.md", b"Title: Kontakt\n\n" + "Straße 1\n".encode("latin-1"), False,
+        ["content/seiten/kaputt.md:3: encoding: ", "line 3 is not UTF-8"]),
+    # FAQ entries: Question is their title, the file name their address.
+    "FAQ entry not UTF-8": (
+        "faq/kaputt.md", FAQ.encode().replace("Über".encode(), "Über".encode("cp1252")), False,
+        ["content/faq/kaputt.md:5: encoding: ", "line 5 is not UTF-8", "Über"]),
+    "FAQ question of 520 characters": (
+        "faq/kaputt.md", FAQ.replace("Wie melde ich eine Störung?", LONG_TITLE + "?"), False,
+        ["content/faq/kaputt.md: Question: ", "520 characters long", "at most 120"]),
+    "FAQ slug leaving the site": (
+        "faq/kaputt.md", FAQ.replace("Category:", "Slug: ../impressum\nCategory:"), False,
+        ["content/faq/kaputt.md: Slug: ", "'../impressum' is not a web address"]),
+    "FAQ file name too long for an address": (
+        "faq/" + "wie-" * 25 + "melde-ich.md", FAQ, False,
+        ["content/faq/" + "wie-" * 25 + "melde-ich.md: file name: ", "109 characters", "at most 80"]),
+    "FAQ entry without an answer": (
+        "faq/kaputt.md", FAQ.split("\n\n")[0] + "\n\n", False,
+        ["content/faq/kaputt.md: text: ", "empty", "the answer"]),
+    "FAQ tags without a tag (strict)": (
+        "faq/kaputt.md", FAQ.replace("Category:", "Tags: ,\nCategory:"), True,
+        ["content/faq/kaputt.md: Tags: ", "',' holds no tag"]),
+    # Outage notices: the header fields they share with the others.
+    "notice not UTF-8": (
+        "stoerungen/kaputt.md", NOTICE.encode().replace("Langsame".encode(), "Langsame für".encode("cp1252")),
+        False, ["content/stoerungen/kaputt.md:11: encoding: ", "line 11 is not UTF-8"]),
+    "notice title of 519 characters": (
+        "stoerungen/kaputt.md", NOTICE.replace("Internet-Störung in Hamburg", LONG_TITLE), False,
+        ["content/stoerungen/kaputt.md:1: Title: ", "519 characters long"]),
+    "notice slug with a slash": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg", "Slug: hamburg/internet"),
+        False, ["content/stoerungen/kaputt.md:2: Slug: ", "'hamburg/internet' is not a web address"]),
+    "notice title whose address is too long": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg\n", "").replace(
+            "Internet-Störung in Hamburg", TITLE_TOO_LONG_FOR_ADDRESS), False,
+        ["content/stoerungen/kaputt.md:1: Title: ", "web address of 96 characters", "at most 80"]),
+    "notice tags without a tag (strict)": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg", "Slug: zweite\nTags: ,,"),
+        True, ["content/stoerungen/kaputt.md: Tags: ", "',,' holds no tag"]),
+}
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory):
+    """A small site with every content type, built once; each case starts from a copy."""
+    base = tmp_path_factory.mktemp("good")
+    result, output = build_fixture_site(base, GOOD)
+    assert result.ok and not result.warnings, result.report()
+    return base
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_mistake_gives_one_line_naming_file_and_field_and_keeps_output(good_site, tmp_path, case):
+    path, text, strict, words = CASES[case]
+    site = copy_site(good_site, tmp_path / "site")
+    before = snapshot(site / "output")
+    result, output = build_fixture_site(site, {path: text}, strict=strict)
+    assert not result.ok, result.report()
+    problems = result.problems if strict else result.errors
+    assert len(problems) == 1, result.report()
+    if strict:
+        assert problems[0].level == "warning", result.report()
+    for word in words:
+        assert word in problems[0].message, problems[0].message
+    report = result.report()
+    assert "Traceback" not in report and "Errno" not in report
+    assert "\n" not in problems[0].message
+    assert snapshot(output) == before, "a failed build must leave output/ exactly as it was"
+    assert not list(site.glob("output.*")), "staging directory left behind"
+
+
+def test_warnings_show_in_a_normal_build_which_still_succeeds(tmp_path):
+    result, _ = build_fixture_site(tmp_path, {**GOOD, "artikel/gut.md": article(Tags=", ,")})
+    assert result.ok, result.report()
+    assert [p.message for p in result.warnings] == [
+        "content/artikel/gut.md: Tags: ', ,' holds no tag; expected tags separated by commas, "
+        "e.g. 'Tags: Störung, Kiel', or no Tags line"]
+
+
+def test_what_the_rules_still_allow(tmp_path):
+    """The limits are limits, not more: an empty draft, an empty Tags line, a long
+    title with a short Slug, a 120-character title, a BOM, Windows line ends."""
+    title_120 = ("Warum wir " + "x" * 110)[:120]
+    files = {
+        **GOOD,
+        "artikel/entwurf.md": article(Title="Ein Entwurf", Status="draft").split("\n\n")[0] + "\n\n",
+        "artikel/ohne-tags.md": article(Title="Ohne Schlagworte", Tags=""),
+        "artikel/lang.md": article(Title=TITLE_TOO_LONG_FOR_ADDRESS, Slug="glasfaser-fuer-kiel"),
+        "artikel/120.md": article(Title=title_120, Slug="grenze"),
+        "artikel/bom.md": "\ufeff" + article(Title="Mit BOM").replace("\n", "\r\n"),
+        "faq/entwurf.md": FAQ.replace("Category:", "Status: draft\nCategory:").split("\n\n")[0] + "\n\n",
+        "seiten/mit-bild.md": "Title: Team\nImage: {static}/bilder/foto.png\nImage-Alt: Das Team\n\nText.\n",
+    }
+    result, output = build_fixture_site(tmp_path, files, strict=True)
+    assert result.ok, result.report()
+    assert (output / "artikel" / "glasfaser-fuer-kiel" / "index.html").exists()
+    assert (output / "artikel" / "grenze" / "index.html").exists()
+    assert (output / "artikel" / "mit-bom" / "index.html").exists()
+    assert (output / "team" / "index.html").exists()
+
+
+def test_new_post_with_a_long_title_gets_a_slug_line_that_builds(tmp_path):
+    from editorial.scaffold import ScaffoldError, new_post
+
+    path = new_post(TITLE_TOO_LONG_FOR_ADDRESS, content_path=str(tmp_path / "content"),
+                    author="Miriam Albers", settings={"SITE_NOW": "2026-11-01T10:00:00+01:00"})
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    slug = "was-kundinnen-und-kunden-in-kiel-ploen-und-eckernfoerde-ueber-den"
+    assert path.endswith(f"artikel/{slug}.md")
+    assert f"\nSlug: {slug}\n" in text
+    result, output = build_fixture_site(tmp_path, {})
+    assert result.ok, result.report()
+    assert (output / "artikel" / slug / "index.html").exists()
+    with pytest.raises(ScaffoldError, match="519 characters long; expected at most 120"):
+        new_post(LONG_TITLE, content_path=str(tmp_path / "content"))
+
+
+def test_new_faq_with_a_long_question_gets_a_short_file_name(tmp_path):
+    from faq.scaffold import ScaffoldError, new_faq
+
+    question = "Was muss ich tun, wenn mein Internet nach dem Umzug in eine neue Wohnung in Kiel nicht funktioniert?"
+    path = new_faq(question, "Störung", content_path=str(tmp_path / "content"))
+    name = path.rsplit("/", 1)[1]
+    assert name == "was-muss-ich-tun-wenn-mein-internet-nach-dem-umzug-in-eine-neue-wohnung-in-kiel.md"
+    assert len(name) - 3 <= 80
+    with pytest.raises(ScaffoldError, match="at most 120"):
+        new_faq(LONG_TITLE + "?", "Störung", content_path=str(tmp_path / "content"))
