@@ -9,9 +9,8 @@ escapes whatever needs it.
 import json
 import os
 
-from markupsafe import Markup
-
 from german.dates import iso
+from markupsafe import Markup
 
 
 def _item(article, base):
