@@ -27,8 +27,9 @@ WATCHED = ["content", "theme", "plugins", DEV_SETTINGS]
 
 
 def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, exit_on_error=True,
-           force=False):
+           force=False, extra=None):
     overrides = {} if search else {"SEARCH_INDEX": False}
+    overrides.update(extra or {})
     try:
         result = site_build.build(settings_file, overrides, strict=strict, force=force)
     except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
@@ -117,8 +118,13 @@ def livereload(c, port=PORT, search=False):
     """
     from livereload import Server
 
+    # The pages load the reload client as a file (theme: LIVERELOAD_PORT): the
+    # loader the library writes into each page is inline script, which the
+    # Content-Security-Policy refuses.
+    live = {"LIVERELOAD_PORT": int(port)}
+
     def rebuild_site():
-        result = _build(search=search, exit_on_error=False)
+        result = _build(search=search, exit_on_error=False, extra=live)
         if not result.ok:
             print("The browser keeps showing the last good build until the problems above are fixed.")
 
@@ -128,7 +134,7 @@ def livereload(c, port=PORT, search=False):
         os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload",
                                   "--port", str(port)] + (["--search"] if search else []))
 
-    _build(search=True, exit_on_error=False)
+    _build(search=True, exit_on_error=False, extra=live)
     server = Server()
     for path in ["content", "theme"]:
         server.watch(path, rebuild_site, delay=0.3)

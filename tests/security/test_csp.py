@@ -7,6 +7,7 @@ import pytest
 from tests.support.browser import CspLog
 from tests.support.html import html_pages
 from tests.support.server import serve_directory
+from tests.support.sites import build_fixture_site
 
 from .pages import POLICY, SEARCH_POLICY, csp, injected, parse
 
@@ -88,3 +89,19 @@ def test_search_works_without_workers_under_the_policy(page, site_url):
     page.locator("[data-search-status]").filter(has_text="Treffer").wait_for()
     assert page.evaluate("typeof Worker") == "undefined"
     assert page.locator(".search-result").count() > 0
+
+
+def test_live_reload_builds_load_the_reload_client_as_a_file(tmp_path):
+    """`invoke livereload` passes LIVERELOAD_PORT: the pages then load the
+    reload client from the same server as a file (the library's own inline
+    loader is refused by the policy); other builds do not mention it."""
+    article = "Title: Ein Beitrag\nDate: 2026-11-01 10:00\nCategory: Test\n\nText.\n"
+    result, output = build_fixture_site(tmp_path / "live", {"artikel/a.md": article},
+                                        {"LIVERELOAD_PORT": 8765})
+    assert result.ok, result.report()
+    scripts = [s.get("src") for s in parse(output / "index.html").iter("script")]
+    assert "/livereload.js?port=8765" in scripts
+    assert csp(parse(output / "index.html")) == [POLICY]
+    result, output = build_fixture_site(tmp_path / "plain", {"artikel/a.md": article})
+    assert result.ok, result.report()
+    assert "livereload" not in (output / "index.html").read_text(encoding="utf-8")
