@@ -57,6 +57,10 @@ def image_alt(key):
     return f"Bild {PAYLOADS[key]}"
 
 
+def social_text(key):
+    return f"Neu im Blog: {PAYLOADS[key]}"
+
+
 def question(key):
     return f"Frage {PAYLOADS[key]}"
 
@@ -105,6 +109,7 @@ def _article(index, key):
         f"Summary: Zusammenfassung {payload} {SCRIPT_LINK}\n"
         f"Image: {{static}}/bilder/{IMAGE}\n"
         f"Image-Alt: {image_alt(key)}\n"
+        f"Social: {social_text(key)}\n"
         "\n"
         f"Ein Beitrag über Vertrauen im Kundenservice, Nummer {index + 1}, mit genug Text "
         "für eine Vorschau in Listen und Feeds.\n"
@@ -204,6 +209,9 @@ def write_content(content):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
+    # The sample taxonomy: automatic topics, and the topic report in
+    # development builds, quote titles and sentences as evidence.
+    shutil.copy(os.path.join(ROOT, "content", "themen.yml"), os.path.join(content, "themen.yml"))
     os.makedirs(os.path.join(content, "bilder"), exist_ok=True)
     shutil.copy(os.path.join(ROOT, "content", "bilder", IMAGE), os.path.join(content, "bilder", IMAGE))
     return content

@@ -141,5 +141,8 @@ def test_social_posts_quote_titles_as_typed(hostile_dev):
         assert post["title"] == title
         label = "Störung" if "/stoerung-" in post["source"] else "Wartungsarbeiten"
         assert post["text"].startswith(f"{label}: {title}\n")
-    article_titles = {p["title"] for p in queue["posts"] if p["kind"] == "article"}
-    assert article_titles == {h.article_title(k) for k in h.PAYLOADS}
+    article_posts = [p for p in queue["posts"] if p["kind"] == "article"]
+    assert {p["title"] for p in article_posts} == {h.article_title(k) for k in h.PAYLOADS}
+    for post in article_posts:  # the Social: line, posted as typed
+        key = post["source"].removeprefix("artikel/angriff-").removesuffix(".md")
+        assert post["text"].startswith(h.social_text(key)), post["text"]

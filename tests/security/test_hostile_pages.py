@@ -51,6 +51,19 @@ def test_no_payload_becomes_markup_on_any_page(hostile_site):
     assert problems == {}
 
 
+def test_preview_pages_of_development_builds_quote_titles_as_typed(hostile_dev):
+    """The topic report and the social preview exist only in development
+    builds: both show editor texts (titles, evidence, post texts)."""
+    report = parse(hostile_dev / "themen" / "bericht" / "index.html")
+    summaries = {text(e) for e in report.iter("strong")}
+    assert {h.article_title(k) for k in h.PAYLOADS} <= summaries
+    preview = parse(hostile_dev / "social" / "vorschau" / "index.html")
+    posts = {text(e) for e in preview.iter("h3")}
+    assert {h.article_title(k) for k in h.PAYLOADS} <= posts
+    bodies = " ".join(text(e) for e in preview.iter("div") if e.get("class") == "social-text")
+    assert all(h.social_text(k) in bodies for k in h.PAYLOADS)
+
+
 def test_titles_and_descriptions_agree_on_every_page(hostile_site):
     """<title>, og:title and the descriptions are attributes and elements a
     quote or a '<!--' would cut short: each is there once and whole."""
