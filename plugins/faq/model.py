@@ -10,10 +10,9 @@ import difflib
 import os
 import re
 
+from german.slugs import slugify
 from markupsafe import Markup
 from pelican.contents import Content
-
-from german.slugs import slugify
 
 from .text import short_answer
 
