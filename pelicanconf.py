@@ -27,6 +27,16 @@ TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "de"
 DEFAULT_DATE_FORMAT = "%d.%m.%Y"  # never used by the theme: dates go through Babel filters
 
+# The theme relies on autoescaping: every value is text unless a template
+# marks it as HTML by design (`|safe`: rendered Markdown) or a plugin hands
+# over Markup. Pelican's own defaults (trim/lstrip blocks) stay as they are.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
+
 PLUGIN_PATHS = ["plugins"]
 # Order matters: content plugins first, then speed (renders the queued pages
 # when all generators are done), then the output-side plugins: the sitemap,

@@ -28,8 +28,9 @@ WATCHED = ["content", "theme", "plugins", DEV_SETTINGS]
 
 
 def _build(settings_file=DEV_SETTINGS, strict=False, search=True, quiet=False, exit_on_error=True,
-           force=False, what="invoke build"):
+           force=False, what="invoke build", extra=None):
     overrides = {} if search else {"SEARCH_INDEX": False}
+    overrides.update(extra or {})
     try:
         result = site_build.build(settings_file, overrides, strict=strict, force=force, what=what)
     except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
@@ -134,8 +135,13 @@ def livereload(c, port=None, search=False):
     if problem:
         raise Exit(problem, code=1)
 
+    # The pages load the reload client as a file (theme: LIVERELOAD_PORT): the
+    # loader the library writes into each page is inline script, which the
+    # Content-Security-Policy refuses.
+    live = {"LIVERELOAD_PORT": int(port)}
+
     def rebuild_site():
-        result = _build(search=search, exit_on_error=False, what="invoke livereload")
+        result = _build(search=search, exit_on_error=False, what="invoke livereload", extra=live)
         if not result.ok:
             print("The browser keeps showing the last good build until the problems above are fixed.")
 
@@ -145,7 +151,7 @@ def livereload(c, port=None, search=False):
         os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload",
                                   "--port", str(port)] + (["--search"] if search else []))
 
-    _build(search=True, exit_on_error=False)
+    _build(search=True, exit_on_error=False, what="invoke livereload", extra=live)
     server = livereload_server()
     for path in ["content", "theme"]:
         server.watch(path, rebuild_site, delay=0.3)

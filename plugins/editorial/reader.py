@@ -23,6 +23,7 @@ from german.dates import parse_datetime
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
 
 from .errors import EditorInputError, display_path
+from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 
 logger = logging.getLogger(__name__)
@@ -168,7 +169,8 @@ class EditorialMarkdownReader(MarkdownReader):
         return md
 
     def _parse_metadata(self, meta):
-        """Pelican's rules (formatted fields, duplicates, lists) with reused instances."""
+        """Pelican's rules (formatted fields, duplicates, lists) with reused instances;
+        formatted fields (Summary) keep only the HTML of running text (sanitize.py)."""
         output = {}
         for name, value in meta.items():
             name = name.lower()
@@ -176,7 +178,8 @@ class EditorialMarkdownReader(MarkdownReader):
                 self._check_tags(value)
             if name in self.settings["FORMATTED_FIELDS"]:
                 text = "\n".join(value)
-                output[name] = self.process_metadata(name, self._markdown(text, False).convert(text))
+                html = text_html(self._markdown(text, False).convert(text))
+                output[name] = self.process_metadata(name, html)
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
                 if len(value) > 1:
                     raise EditorInputError(

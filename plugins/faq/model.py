@@ -10,8 +10,6 @@ import difflib
 import os
 import re
 
-from html import escape
-
 from markupsafe import Markup
 from pelican.contents import Content
 
@@ -180,10 +178,11 @@ class FaqEntry(Content):
     @property
     def short_answer(self):
         """The answer in a sentence or two for /faq/, descriptions and the feed:
-        the editor's Summary, else the first paragraph of the answer."""
+        the editor's Summary (HTML, reduced to running text by the reader),
+        else the first paragraph of the answer as escaped text."""
         if self.has_own_summary:
             return Markup(self.summary)
-        return Markup(f"<p>{escape(short_answer(self.content))}</p>")
+        return Markup("<p>{}</p>").format(short_answer(self.content))
 
     @property
     def order_key(self):

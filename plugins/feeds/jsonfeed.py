@@ -2,12 +2,15 @@
 
 Pelican writes Atom and RSS itself; it has no JSON Feed. Same articles, same
 limit (FEED_MAX_ITEMS), absolute links and full content like the other feeds.
+Titles, tags and names are plain text, as everywhere on the site; json.dump
+escapes whatever needs it.
 """
 
 import json
 import os
 
 from german.dates import iso
+from markupsafe import Markup
 
 
 def _item(article, base):
@@ -22,7 +25,8 @@ def _item(article, base):
     }
     summary = getattr(article, "summary", None)
     if summary and "summary" in article.metadata:
-        item["summary"] = summary
+        # JSON Feed's summary is plain text; the article's is HTML.
+        item["summary"] = Markup(summary).striptags()
     if getattr(article, "modified", None):
         item["date_modified"] = iso(article.modified)
     authors = getattr(article, "authors", None) or []

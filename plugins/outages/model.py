@@ -27,6 +27,7 @@ from german.slugs import slugify as german_slugify
 from . import vocabulary as v
 from .components import ComponentRegistry, load_components
 from .problems import OutageInputError, Problem, display_path
+from .sanitize import text_html
 from .timeline import HEADING_EXAMPLE, SEPARATOR_RE, format_time, parse_source, parse_time
 
 UTC = dt.timezone.utc
@@ -125,8 +126,9 @@ def html_to_text(markup):
 
 
 def markdown_renderer(settings):
-    """Markdown → HTML with the site's extensions, minus the metadata header:
-    an update starting with "Ursache: …" must stay text."""
+    """Markdown → HTML with the site's extensions, minus the metadata header
+    (an update starting with "Ursache: …" must stay text), reduced to the
+    HTML of running text (sanitize.py)."""
     config = (settings or {}).get("MARKDOWN") or {}
     configs = {
         name: value
@@ -143,7 +145,7 @@ def markdown_renderer(settings):
 
     def render(text):
         md.reset()
-        return md.convert(text or "")
+        return text_html(md.convert(text or ""))
 
     return render
 

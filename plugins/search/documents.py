@@ -6,8 +6,6 @@ from the shared context (contracts.md: `articles`, `faq_entries`,
 may carry `data-pagefind-body` too, but it is not a search result.
 """
 
-import html
-import re
 from dataclasses import dataclass
 
 from german.dates import date_long, iso
@@ -15,7 +13,6 @@ from german.dates import date_long, iso
 # Context key → value of the "Typ" filter shown in the search page.
 KINDS = (("articles", "Artikel"), ("faq_entries", "FAQ"), ("outage_notices", "Störungsmeldung"))
 NOTICE_CATEGORIES = {"incident": "Störung", "maintenance": "Wartungsarbeiten"}
-TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -31,7 +28,9 @@ class SearchDocument:
 
 
 def plain(text):
-    return html.unescape(TAG.sub("", str(text or ""))).strip()
+    """Titles and names are plain text on this site (the theme escapes them):
+    the search shows them as typed, markup-like characters included."""
+    return str(text or "").strip()
 
 
 def _category(doc, kind):

@@ -210,6 +210,12 @@ def plain_text(html):
     return clean_text(_fragment(separated).text_content())
 
 
+def typed_text(text):
+    """A title or alt text as posted: those are plain text on this site (the
+    theme escapes them), so what looks like markup in one is kept as typed."""
+    return clean_text(str(text or ""))
+
+
 # A post or card never needs more than the first few hundred characters; parsing
 # a 20-page article completely would cost a 4,000-article site seconds per build.
 PROSE_PREFIX = 4000
@@ -298,7 +304,7 @@ def _image(obj, context, siteurl):
     return {
         "url": absolute(siteurl, url),
         "path": save_as.replace(os.sep, "/"),
-        "alt": plain_text(_meta_text(obj.metadata.get("image-alt")) or ""),
+        "alt": typed_text(_meta_text(obj.metadata.get("image-alt")) or ""),
     }
 
 
@@ -483,7 +489,7 @@ class _Builder:
         events = []
         source = content_relative(article, self.settings)
         shown = display_path(article.source_path, self.settings)
-        title = plain_text(article.title)
+        title = typed_text(article.title)
         status = getattr(article, "status", "published")
         if status != "published":
             events.append(("excluded", shown, title, f"Status: {status}"))
@@ -579,7 +585,7 @@ class _Builder:
             reason = "Entwurf (Status: draft)"
         self.result.excluded.append(
             Excluded(
-                display_path(article.source_path, self.settings), plain_text(article.title), reason
+                display_path(article.source_path, self.settings), typed_text(article.title), reason
             )
         )
 
@@ -627,7 +633,7 @@ class _Builder:
         events = []
         source = content_relative(notice, self.settings)
         shown = display_path(notice.source_path, self.settings)
-        title = plain_text(notice.title)
+        title = typed_text(notice.title)
         meta = getattr(notice, "metadata", {}) or {}
         if _is_off(_meta_text(meta.get("social"))):
             events.append(("excluded", shown, title, "Social: off"))
@@ -735,7 +741,7 @@ def outage_head(notice, update, components, more=0):
     """Status, affected components, next update – the lines every outage post has."""
     kind = _field(notice, "kind") or "incident"
     label = "Wartungsarbeiten" if kind == "maintenance" else "Störung"
-    lines = [f"{label}: {plain_text(_field(notice, 'title'))}"]
+    lines = [f"{label}: {typed_text(_field(notice, 'title'))}"]
     status = _field(update, "status_label") or _field(update, "status")
     if status:
         lines.append(f"Status: {status}")

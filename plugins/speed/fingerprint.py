@@ -97,7 +97,10 @@ class Digester:
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, (str, Markup)):
-            return "s" + _h(value) if len(value) > 64 else "s" + repr(str(value))
+            # Markup prints as it is, a str is escaped (templates autoescape):
+            # the same characters give different pages, so the kind is hashed too.
+            kind = "m" if isinstance(value, Markup) else "s"
+            return kind + _h(value) if len(value) > 64 else kind + repr(str(value))
         if isinstance(value, bytes):
             return "b" + _h(value)
         if isinstance(value, (dt.datetime, dt.date, dt.time)):

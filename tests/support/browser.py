@@ -74,17 +74,55 @@ class RequestLog:
         return bad
 
 
+# Runs in every document before the page's own scripts (Playwright injects it
+# through the DevTools protocol, so the page's CSP does not apply to it) and
+# hands every violation the browser reports to the test.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__reportCspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " on " + event.documentURI);
+});
+"""
+
+
+class CspLog:
+    """Content-Security-Policy violations: securitypolicyviolation events and
+    the console messages Chromium writes for them (one net catches what the
+    other might miss, e.g. a violation before the listener ran)."""
+
+    def __init__(self):
+        self.violations = []
+
+    def attach(self, context):
+        context.expose_function("__reportCspViolation", self.record)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self.console)
+
+    def record(self, text):
+        self.violations.append(text)
+
+    def console(self, message):
+        if "content security policy" in message.text.lower():
+            self.violations.append(f"console: {message.text}")
+
+
 @pytest.fixture
 def page(browser):
+    """A page that fails its test on a request to another host or on any
+    Content-Security-Policy violation."""
     context = browser.new_context(locale="de-DE", timezone_id="Europe/Berlin")
     context.set_default_timeout(10_000)
     log = RequestLog()
     context.on("request", log.record)
+    csp = CspLog()
+    csp.attach(context)
     page = context.new_page()
     page.request_log = log
+    page.csp_log = csp
     yield page
     context.close()
     assert log.foreign() == [], f"requests to other hosts: {log.foreign()}"
+    assert csp.violations == [], f"Content-Security-Policy violations: {csp.violations}"
 
 
 def axe_violations(page):

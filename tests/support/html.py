@@ -9,6 +9,12 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 FETCHING_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
+# The checker validates Content-Security-Policy values with a grammar (the
+# Salvation library) that predates CSP Level 3's 'wasm-unsafe-eval', which
+# Chromium, Firefox and Safari support and the search page needs for
+# Pagefind's WebAssembly. Exactly this message is the checker's gap, not ours;
+# the policy itself is checked word for word in tests/security.
+CHECKER_GAPS = ("Expecting source-expression but found \"'wasm-unsafe-eval'\"",)
 
 
 def html_pages(output):
@@ -56,5 +62,6 @@ def nu_html_errors(paths):
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     return [
         f"{m.get('url', '').split('/output/')[-1]}:{m.get('lastLine', '?')}: {m.get('message')}"
-        for m in messages if m.get("type") == "error"
+        for m in messages
+        if m.get("type") == "error" and not any(gap in m.get("message", "") for gap in CHECKER_GAPS)
     ]

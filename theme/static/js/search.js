@@ -41,11 +41,13 @@
       .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   }
 
-  /* Pagefind's text is HTML-escaped; turn a piece of it into plain text. */
+  /* Pagefind's text is HTML-escaped; turn a piece of it into plain text.
+     DOMParser makes an inert document (nothing in it runs or loads), and
+     only its text is used: data never reaches the page as HTML. The <body>
+     in front keeps leading spaces, which the parser drops before a body. */
+  var parser = new DOMParser();
   function decode(fragment) {
-    var area = document.createElement("textarea");
-    area.innerHTML = fragment;
-    return area.value;
+    return parser.parseFromString("<body>" + fragment, "text/html").body.textContent;
   }
 
   function element(name, className, text) {
