@@ -33,10 +33,13 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
+from . import pelican_door
+
 ALWAYS = "always-render"
 _MISSING = object()
-# Attributes of content objects that are not data of the document itself.
-SKIPPED_ATTRIBUTES = {"_context", "settings", "_summary", "_content", "metadata"}
+# Attributes of content objects that are not data of the document itself (the raw
+# HTML and the metadata are hashed on their own).
+SKIPPED_ATTRIBUTES = pelican_door.CONTENT_INTERNALS | {"settings", "metadata"}
 INTRASITE = re.compile(r"""\{(?:filename|static|attach)\}([^"'#?\s>]*)""")
 VERSIONED = ("pelican", "jinja2", "markdown", "babel", "feedgenerator")
 
@@ -149,14 +152,15 @@ class Digester:
         if key not in self._memo:
             links = []
             generated = self._context.get("generated_content", {})
-            for target in INTRASITE.findall(content._content or ""):
+            raw = pelican_door.raw_content(content)
+            for target in INTRASITE.findall(raw):
                 linked = generated.get(target.lstrip("/")) or self._context.get("static_content", {}).get(target.lstrip("/"))
                 links.append(f"{target}→{getattr(linked, 'url', None)}")
             # url and save_as are functions of the settings (global fingerprint),
             # the metadata and the slug; hashing those is cheaper than asking Pelican.
             self._memo[key] = _h(
                 "c", type(content).__name__, getattr(content, "relative_source_path", ""),
-                content._content or "", getattr(content, "slug", ""), getattr(content, "status", ""),
+                raw, getattr(content, "slug", ""), getattr(content, "status", ""),
                 getattr(content, "lang", ""), self._flat(content.metadata), *links,
             )
             self._keep.append(content)
@@ -186,7 +190,8 @@ class Digester:
         parts = [self.reference(content)]
         metadata = content.metadata
         for name, value in sorted(vars(content).items()):
-            if name in SKIPPED_ATTRIBUTES or name.startswith("_speed_") or metadata.get(name, _MISSING) is value:
+            if (name in SKIPPED_ATTRIBUTES or name.startswith(pelican_door.MEMO_PREFIX)
+                    or metadata.get(name, _MISSING) is value):
                 continue
             parts.append(f"{name}={self._attached(value)}")
         return _h(*parts)

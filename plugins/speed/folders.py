@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 
+from . import pelican_door
+
 _active = []
 
 # Run by a separate Python: a thread of the build process would need the GIL
@@ -80,7 +82,8 @@ def start(pelican):
     settings = pelican.settings
     previous, staging = settings.get("FINAL_OUTPUT_PATH"), settings.get("OUTPUT_PATH")
     finish()  # a failed build's maker
-    if (not settings.get("SPEED_INCREMENTAL", True) or settings.get("DELETE_OUTPUT_DIRECTORY")
+    if (not pelican_door.is_open() or not settings.get("SPEED_INCREMENTAL", True)
+            or settings.get("DELETE_OUTPUT_DIRECTORY")
             or not previous or not staging or not os.path.isdir(previous) or not os.path.isdir(staging)
             or os.path.abspath(previous) == os.path.abspath(staging)):
         return

@@ -9,6 +9,8 @@ list subclass whose `in` uses a set of object ids; content objects compare by
 identity, so the answers are the same, and everything else stays a list.
 """
 
+from . import pelican_door
+
 
 class IdentityList(list):
     """A list whose `in` is O(1) for content objects (they compare by identity)."""
@@ -67,6 +69,8 @@ class IdentityList(list):
 
 def index_term_lists(generator):
     """article_generator_finalized handler."""
+    if not pelican_door.is_open():
+        return
     for tag, articles in list(generator.tags.items()):
         generator.tags[tag] = IdentityList(articles)
     # in place: the shared context holds these very lists

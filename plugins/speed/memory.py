@@ -9,10 +9,13 @@ copying, their memory); they are handed back once the pages are written.
 
 import gc
 
+from . import pelican_door
+
 
 def freeze(generators):
     """all_generators_finalized handler."""
-    gc.freeze()
+    if pelican_door.is_open():
+        gc.freeze()
 
 
 def unfreeze():

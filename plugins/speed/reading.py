@@ -15,15 +15,15 @@ left to Pelican, which reports the error as usual.
 import hashlib
 import logging
 import os
-import pickle
 import time
 
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
-from . import store
-from .childlog import ForwardRecords
+from kit import child
+
+from . import pelican_door, store
 from .settings import global_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -51,28 +51,25 @@ def _dumps(value):
 
 
 def _parse(readers, path):
-    """(content, metadata, warnings) for one file, or None when it fails."""
+    """(content, metadata, warnings) for one file, or None when it fails.
+
+    The warnings are kept with the result, not shown: prefetch logs them for
+    every file, parsed now or taken from the cache, in one place."""
     reader = readers.readers.get(path.rsplit(".", 1)[-1])
     if reader is None:
         return None
-    collector = ForwardRecords()
-    root = logging.getLogger()
-    root.addHandler(collector)
-    try:
-        content, metadata = reader.read(path)
-    except Exception:  # noqa: BLE001 - Pelican reads it again and reports it
-        return None
-    finally:
-        root.removeHandler(collector)
-    # Pelican drops "discard" markers (e.g. an empty Tags: line) after reading;
-    # cached data must look exactly like what Pelican would keep.
-    metadata = {k: v for k, v in metadata.items() if type(v) is not object}
-    root.addHandler(collector)
-    try:
+    with child.recording() as entries:
+        try:
+            content, metadata = reader.read(path)
+        except Exception:  # noqa: BLE001 - Pelican reads it again and reports it
+            return None
+        # Pelican drops "discard" markers (e.g. an empty Tags: line) after reading;
+        # cached data must look exactly like what Pelican would keep.
+        metadata = {k: v for k, v in metadata.items() if type(v) is not object}
         _precompute_slugs(metadata, reader.settings)
-    finally:
-        root.removeHandler(collector)
-    return content, metadata, collector.records
+    child.replay([e for e in entries if e.level < logging.WARNING])
+    warnings = [[e.name, e.level, e.message] for e in entries if e.level >= logging.WARNING]
+    return content, metadata, warnings
 
 
 _SLUGS = {}
@@ -93,14 +90,14 @@ def _precompute_slugs(metadata, settings):
     """
     for value in metadata.values():
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, URLWrapper) and item._slug is None:
+            if isinstance(item, URLWrapper) and pelican_door.cached_slug(item) is None:
                 # The same tag on a thousand articles is slugified once.
                 key = (type(item), item.name)
                 known = _SLUGS.get(key)
                 if known is None:
                     known = _SLUGS[key] = item.slug
                 else:
-                    item._slug = known
+                    pelican_door.set_cached_slug(item, known)
     if ("slug" not in metadata and "title" in metadata and settings["SLUGIFY_SOURCE"] == "title"
             and not settings.get("TYPOGRIFY")):
         metadata["slug"] = slugify(
@@ -109,37 +106,26 @@ def _precompute_slugs(metadata, settings):
             use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
 
 
-def _parse_forked(readers, paths, workers, settings):
-    """Parse `paths` with `workers` processes; {path: cache bytes of the result}."""
-    results, children = {}, []
-    for index in range(1, workers):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_end)
-            logging.getLogger().handlers = []
-            out = {}
-            try:
-                for path in paths[index::workers]:
-                    parsed = _parse(readers, path)
-                    if parsed is not None:
-                        out[path] = _dumps(parsed)
-            finally:
-                with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(out, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                os._exit(0)
-        os.close(write_end)
-        children.append((pid, read_end))
-    for path in paths[0::workers]:
-        parsed = _parse(readers, path)
-        if parsed is not None:
-            results[path] = _dumps(parsed, settings)
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        if data:
-            results.update(pickle.loads(data))
+def _parse_all(readers, paths, settings):
+    """{path: cache bytes of the result} for the files that parse, in forked
+    children when there are enough of them (kit.child)."""
+
+    def parse(share):
+        out = {}
+        for path in share:
+            parsed = _parse(readers, path)
+            if parsed is not None:
+                out[path] = _dumps(parsed)
+        return out
+
+    results = {}
+    try:
+        for part in child.split(parse, paths, workers=child.workers(settings.get("SPEED_WORKERS")),
+                                minimum=PARALLEL_MINIMUM, what="speed: reading content"):
+            results.update(part)
+    except child.ChildFailed as exc:
+        # A child died (killed, out of memory): Pelican reads what is missing itself.
+        logger.debug("%s", exc)
     return results
 
 
@@ -147,7 +133,7 @@ def prefetch(generator):
     """generator_init handler for the articles and pages generators."""
     keys = next((v for cls, v in WHAT_IS_READ.items() if type(generator) is cls), None)
     settings = generator.settings
-    if keys is None or not settings.get("SPEED_INCREMENTAL", True):
+    if keys is None or not settings.get("SPEED_INCREMENTAL", True) or not pelican_door.is_open():
         return
     started = time.perf_counter()
     forget_slugs()
@@ -167,15 +153,7 @@ def prefetch(generator):
             fresh[key] = cached[key]
         else:
             missing.append(path)
-    workers = max(1, int(settings.get("SPEED_WORKERS") or os.cpu_count() or 1))
-    if workers > 1 and len(missing) >= PARALLEL_MINIMUM:
-        parsed = _parse_forked(readers, missing, workers, settings)
-    else:
-        parsed = {}
-        for path in missing:
-            result = _parse(readers, path)
-            if result is not None:
-                parsed[path] = _dumps(result)
+    parsed = _parse_all(readers, missing, settings)
     for path, data in parsed.items():
         if data is not None:
             fresh[wanted[path]] = data
@@ -189,9 +167,8 @@ def prefetch(generator):
             logger.debug("speed: damaged cache entry for %s (%r); read again", path, exc)
             del fresh[key]
             continue
-        for logger_name, level, message in warnings:
-            logging.getLogger(logger_name).log(level, "%s", message)
-        readers._cache[path] = (readers._get_file_stamp(path), (content, metadata))
+        child.replay([child.LogEntry(*warning) for warning in warnings])
+        pelican_door.seed_reader_cache(readers, path, content, metadata)
     store.save(settings, name, fingerprint, fresh)
     logger.info("speed: %s: %d files, %d parsed, %d from cache in %.2f s", type(generator).__name__,
                 len(files), len(parsed), len(files) - len(missing), time.perf_counter() - started)

@@ -1,12 +1,14 @@
-"""Defaults and the global fingerprint of the speed plugin."""
+"""Defaults, the start of each build and the global fingerprint of the speed plugin."""
 
 import logging
 import os
 import time
 
-from . import folders, memory
+from pelican.plugins import signals
+
+from . import folders, memory, pelican_door, receivers
 from .fingerprint import Digester, _h, code_fingerprint
-from .writer import IncrementalWriter, active_writer
+from .writer import IncrementalWriter, take_active_writer
 
 logger = logging.getLogger(__name__)
 # Settings that differ between two builds of the same site without changing any page.
@@ -15,8 +17,11 @@ VOLATILE = {"OUTPUT_PATH", "FINAL_OUTPUT_PATH", "SEARCH_INDEX", "SPEED_GLOBAL_FI
 
 
 def apply_defaults(pelican):
+    """initialized handler (the plugin's first): defaults, and whether Pelican is as
+    expected (pelican_door.check; if not, every other handler leaves the build alone)."""
     pelican.settings.setdefault("SPEED_WORKERS", None)  # None: one per CPU core
     pelican.settings.setdefault("SPEED_INCREMENTAL", True)
+    pelican_door.check()
 
 
 def global_fingerprint(settings):
@@ -29,7 +34,10 @@ def global_fingerprint(settings):
 
 def writer_class(pelican):
     """get_writer handler: fingerprint the settings now that every plugin set its defaults."""
+    if not pelican_door.is_open():
+        return None  # Pelican's own Writer
     settings = pelican.settings
+    receivers.warn_if_too_early(signals.content_written, signals.finalized, flush_writer)
     if not settings.get("SPEED_INCREMENTAL", True):
         settings["FINAL_OUTPUT_PATH"] = None
     started = time.perf_counter()
@@ -40,8 +48,8 @@ def writer_class(pelican):
 
 def flush_writer(pelican):
     """finalized handler (before sitemap and search): render what is queued."""
-    writer = active_writer()
-    if writer is None or writer.output_path != pelican.output_path:
+    writer = take_active_writer()
+    if writer is None or not pelican_door.is_open() or writer.output_path != pelican.output_path:
         folders.finish()
         return
     started = time.perf_counter()

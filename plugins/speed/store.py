@@ -22,6 +22,8 @@ import cbor2
 
 from kit import datacache
 
+from . import pelican_door
+
 FORMAT = 2
 DATETIME_TAGS = {40100: SafeDatetime, 40101: dt.datetime}
 TAG_OF_DATETIME = {cls: number for number, cls in DATETIME_TAGS.items()}
@@ -67,8 +69,7 @@ def _encode_datetime(encoder, value):
 
 
 def _encode_wrapper(encoder, value):
-    encoder.encode(cbor2.CBORTag(TAG_OF_WRAPPER[type(value)],
-                                 [value.name, value._slug, value._slug_from_name]))
+    encoder.encode(cbor2.CBORTag(TAG_OF_WRAPPER[type(value)], pelican_door.wrapper_state(value)))
 
 
 ENCODERS = {**{cls: _encode_datetime for cls in TAG_OF_DATETIME},
@@ -94,10 +95,9 @@ def _datetime_maker(cls):
 
 def _wrapper_maker(cls, settings):
     def make(value):
-        name, slug, from_name = value
-        wrapper = cls(name, settings)
-        wrapper._slug, wrapper._slug_from_name = slug, from_name
-        return wrapper
+        if not (isinstance(value, (list, tuple)) and len(value) == 3):
+            raise datacache.CacheShapeError("not a tag, category or author")
+        return pelican_door.wrapper_from_state(cls, settings, list(value))
     return make
 
 

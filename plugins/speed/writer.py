@@ -2,28 +2,41 @@
 
 - Every page and feed gets a fingerprint (fingerprint.py). When it equals the
   one recorded for the previous good build and that file is still the one we
-  wrote (same inode, size and mtime), the file is hard-linked from the
-  previous output into the staging directory instead of being rendered.
+  wrote (same inode, size and mtime), the previous file is reused: hard-linked
+  from the previous output into the staging directory instead of rendered.
 - Everything else is queued and rendered when all generators are done
-  (`finalized`), split over the CPU cores with fork(): the children inherit
-  the whole build in memory, render their share, forward their log records
-  and exit. Output does not depend on which process rendered a page.
+  (`finalized`), split over the CPU cores by kit.child: forked children
+  inherit the whole build in memory, render their share and exit; their log
+  records are replayed here. Output does not depend on which process
+  rendered a page.
 - Files are never written through a link: a path is unlinked before writing,
   so the previous output (still being served) is never modified.
+
+Other plugins see every page, as with Pelican's own writer: once the pages
+are written, `content_written` is sent for each of them in the order they
+were submitted, reused pages included, with the page's path and its template
+context. A receiver may rewrite the file it is told about (minifiers,
+precompressors do, in place): when a plugin from outside this project
+receives the signal, reused pages are copied instead of linked, so no such
+write can reach the previous output. For the same reason feeds are rendered,
+never reused, while a plugin from outside receives `feed_generated` or
+`feed_written`. The manifest records each file after the receivers ran.
+
+Each page and feed claims its address in the build's output register
+(kit.outputs); a second source for one address is an error naming both.
 """
 
 import logging
 import os
-import pickle
-import traceback
+import shutil
 
-from pelican.paginator import Paginator
 from pelican.plugins import signals
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
-from pelican.writers import FileOverwriteFailedError, Writer
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
 
-from . import store
-from .childlog import ForwardRecords
+from kit import child, outputs
+
+from . import pelican_door, receivers, store
 from .fingerprint import ALWAYS, Digester, TemplateAnalyzer, _h
 
 logger = logging.getLogger(__name__)
@@ -33,8 +46,11 @@ PARALLEL_MINIMUM = 48  # below this, forking costs more than it saves
 _active = None
 
 
-def active_writer():
-    return _active
+def take_active_writer():
+    """The writer of the build that is ending (once: the next build has its own)."""
+    global _active
+    writer, _active = _active, None
+    return writer
 
 
 def _valid_manifest(value):
@@ -55,11 +71,14 @@ class IncrementalWriter(Writer):
                                    valid=_valid_manifest) or {}
         self.manifest = {}
         self.jobs = []
+        self.written = []  # every page, in submission order: (path, shared context, own values)
         self.linked = 0
         self.templates = TemplateAnalyzer()
         self.digester = None
-        self._claimed = set()
-        self._claimed_override = set()
+        self.claims = pelican_door.WrittenOnce()
+        self.copy_reused = bool(receivers.foreign(signals.content_written))
+        self.reuse_feeds = not (receivers.foreign(signals.feed_generated)
+                                or receivers.foreign(signals.feed_written))
         self._snapshots = {}
         self._kept = []
         self._common = {}
@@ -68,19 +87,21 @@ class IncrementalWriter(Writer):
 
     # ---- bookkeeping -------------------------------------------------
 
-    def _claim(self, path, override):
-        """Pelican's rule: a path is written once, unless one write overrides."""
-        if path in self._claimed_override:
-            if override:
-                raise FileOverwriteFailedError(f'Failed to overwrite "{path}" a second time')
+    def _claim(self, path, override, source):
+        """Pelican's rule (written once unless one write overrides) and the build's
+        output register (one source per address); True when this write goes ahead."""
+        first = self.claims.first(path)
+        if not self.claims.claim(path, override):
             return False
-        if path in self._claimed and not override:
-            raise FileOverwriteFailedError(
-                f'Failed to overwrite "{path}" as Pelican has already written to it previously')
+        if first:
+            other = outputs.claim(path, source, self.output_path)
+            if other is not None:
+                logger.error("%s", outputs.collision_message(self._rel(path).replace(os.sep, "/"),
+                                                             other, source))
+                return False
         if override:
-            self._claimed_override.add(path)
             self.jobs = [j for j in self.jobs if j[1] != path]
-        self._claimed.add(path)
+            self.written = [w for w in self.written if w[0] != path]
         return True
 
     def _digester(self, context):
@@ -105,7 +126,7 @@ class IncrementalWriter(Writer):
             self.folders.add(folder)
 
     def _reuse(self, path, fingerprint):
-        """Link the previous build's file if it is unchanged; True when done."""
+        """Link (or copy) the previous build's file if it is unchanged; True when done."""
         if fingerprint == ALWAYS or not self.previous_output:
             return False
         rel = self._rel(path)
@@ -120,11 +141,17 @@ class IncrementalWriter(Writer):
         if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != tuple(entry[1:]):
             return False  # changed behind our back (e.g. outage-publish): render
         self._folder(path)
-        try:
-            os.link(old, path)
-        except FileExistsError:
-            os.unlink(path)
-            os.link(old, path)
+        if self.copy_reused:
+            # A file of its own: a receiver of content_written may write into it.
+            if os.path.lexists(path):
+                os.unlink(path)
+            shutil.copyfile(old, path)
+        else:
+            try:
+                os.link(old, path)
+            except FileExistsError:
+                os.unlink(path)
+                os.link(old, path)
         self.manifest[rel] = entry
         self.linked += 1
         return True
@@ -133,53 +160,29 @@ class IncrementalWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
-        if not name:
-            return
-        if paginated is None:
-            paginated = {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
-        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
-                        or self.settings["DEFAULT_PAGINATION"])
-            paginators = {k: Paginator(name, url, v, self.settings, per_page) for k, v in paginated.items()}
-            for number in range(1, next(iter(paginators.values())).num_pages + 1):
-                page_kwargs = dict(kwargs)
-                for key, paginator in paginators.items():
-                    page = paginator.page(number)
-                    page_kwargs[f"{key}_paginator"] = paginator
-                    page_kwargs[f"{key}_page"] = page
-                    page_kwargs[f"{key}_previous_page"] = paginator.page(number - 1) if number > 1 else None
-                    page_kwargs[f"{key}_next_page"] = (
-                        paginator.page(number + 1) if number < paginator.num_pages else None)
-                self._submit_page(template, context, page.save_as, page_kwargs, relative_urls, override_output)
-        else:
-            self._submit_page(template, context, name, kwargs, relative_urls, override_output)
+        for output_name, values in pelican_door.pages_to_write(
+                self.settings, name, url, kwargs, paginated, template_name):
+            self._submit_page(template, context, output_name, values, relative_urls, override_output)
 
     def _snapshot(self, context):
-        """A shallow copy of the shared context, shared by every page submitted
+        """The shared part of the pages' context, one copy for every page submitted
         while the context did not change (a copy per page would cost ~10 KB each)."""
         signature = (len(context), tuple(map(id, context.values())))
         entry = self._snapshots.get(id(context))
         if entry is None or entry[0] != signature:
-            copy = context.copy()
-            copy["localsiteurl"] = copy.get("localsiteurl", None)
-            entry = (signature, copy, context)
+            entry = (signature, pelican_door.shared_context(context), context)
             self._snapshots[id(context)] = entry
             self._kept.append(entry)  # ids of live objects are unique: keep them alive
         return entry[1]
 
     def _submit_page(self, template, context, name, kwargs, relative_urls, override):
         shared = self._snapshot(context)
-        page = {}
-        if relative_urls:
-            relative = path_to_url(get_relative_path(name))
-            page["SITEURL"] = relative
-            page["localsiteurl"] = relative
-        page["output_file"] = name
-        page.update(kwargs)
+        page = pelican_door.page_values(name, kwargs, relative_urls)
         path = sanitised_join(self.output_path, name)
-        if not self._claim(path, override):
+        if not self._claim(path, override, outputs.describe(page)):
             return
         fingerprint = self._page_fingerprint(template, shared, page)
+        self.written.append((path, shared, page))
         if not self._reuse(path, fingerprint):
             self.jobs.append(("page", path, fingerprint, (template, shared, page, context)))
 
@@ -222,7 +225,8 @@ class IncrementalWriter(Writer):
         if not path:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         complete = sanitised_join(self.output_path, path)
-        if not self._claim(complete, override_output):
+        source = f"the {feed_type} feed '{feed_title or context.get('SITENAME', '')}'"
+        if not self._claim(complete, override_output, source):
             return None
         digester = self._digester(context)
         shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
@@ -231,7 +235,7 @@ class IncrementalWriter(Writer):
                          digester.value(shown), *(repr(context.get(k)) for k in keys))
         if ALWAYS in fingerprint or digester.value(shown) == ALWAYS:
             fingerprint = ALWAYS
-        if not self._reuse(complete, fingerprint):
+        if not (self.reuse_feeds and self._reuse(complete, fingerprint)):
             self.jobs.append(("feed", complete, fingerprint,
                               (shown, context, path, url, feed_type, feed_title)))
         return None
@@ -246,79 +250,47 @@ class IncrementalWriter(Writer):
             template, shared, page, context = args
             local = dict(shared)
             local.update(page)
-            if local["localsiteurl"]:
-                context["localsiteurl"] = local["localsiteurl"]
-            html = template.render(local)
+            html = pelican_door.render_page(template, local, context)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(html)
         else:
+            # Pelican's own feed writer (feed_generated and feed_written are sent);
+            # each feed path is queued once per build, so it is written once.
             shown, context, rel, url, feed_type, feed_title = args
-            self._written_files.discard(path)
-            Writer.write_feed(self, shown, context, rel, url, feed_type, True, feed_title)
-            self._overridden_files.discard(path)
+            Writer.write_feed(self, shown, context, rel, url, feed_type, False, feed_title)
+
+    def _render(self, share):
+        for job in share:
+            self._run(job)
 
     def flush(self):
-        """Render every queued job (in parallel when it pays) and record the manifest."""
+        """Render every queued job (in parallel when it pays), tell the receivers of
+        content_written about every page, record the manifest."""
         jobs, self.jobs = self.jobs, []
-        workers = max(1, int(self.settings.get("SPEED_WORKERS") or os.cpu_count() or 1))
-        if workers > 1 and len(jobs) >= PARALLEL_MINIMUM:
-            _render_forked(self, jobs, workers)
-        else:
-            for job in jobs:
-                self._run(job)
-        for kind, path, fingerprint, args in jobs:
-            rel = self._rel(path)
-            stat = os.stat(path)
-            self.manifest[rel] = [fingerprint, stat.st_ino, stat.st_size, stat.st_mtime_ns]
-            if kind == "page" and signals.content_written.receivers:
-                local = dict(args[1])
-                local.update(args[2])
+        here = []
+        if not self.reuse_feeds:
+            # Receivers of the feed signals from outside this project may keep what
+            # they are told (in memory): the feeds are written in this process.
+            here = [job for job in jobs if job[0] == "feed"]
+        parallel = [job for job in jobs if job[0] != "feed"] if here else jobs
+        child.split(self._render, parallel, workers=child.workers(self.settings.get("SPEED_WORKERS")),
+                    minimum=PARALLEL_MINIMUM, what="speed: rendering pages")
+        self._render(here)
+        if signals.content_written.receivers:
+            for path, shared, page in self.written:
+                local = dict(shared)
+                local.update(page)
                 signals.content_written.send(path, context=local)
+        # Recorded after the receivers ran: a file one of them rewrote is what the
+        # next build finds in output/, and reuses.
+        changed = [rel for rel, entry in self.manifest.items() if self.copy_reused]
+        for _kind, path, fingerprint, _args in jobs:
+            rel = self._rel(path)
+            self.manifest[rel] = [fingerprint]
+            changed.append(rel)
+        for rel in changed:
+            stat = os.stat(os.path.join(self.output_path, rel))
+            self.manifest[rel] = [self.manifest[rel][0], stat.st_ino, stat.st_size, stat.st_mtime_ns]
         store.save(self.settings, MANIFEST, self.global_fingerprint, self.manifest)
         return len(jobs)
-
-
-def _render_forked(writer, jobs, workers):
-    children = []
-    for index in range(1, workers):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child: render every `workers`-th job, report, exit
-            os.close(read_end)
-            status, payload = 0, {"records": [], "error": None}
-            handler = ForwardRecords()
-            root = logging.getLogger()
-            root.handlers = [handler]
-            try:
-                for job in jobs[index::workers]:
-                    writer._run(job)
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                status = 1
-                payload["error"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                payload["traceback"] = traceback.format_exc()
-            payload["records"] = handler.records
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(payload, pipe)
-            os._exit(status)
-        os.close(write_end)
-        children.append((pid, read_end))
-    error = None
-    try:
-        for job in jobs[0::workers]:
-            writer._run(job)
-    except BaseException as exc:  # noqa: BLE001 - children are collected first
-        error = exc
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        payload = pickle.loads(data) if data else {"records": [], "error": f"render worker died ({status})"}
-        for name, level, message in payload["records"]:
-            logging.getLogger(name).log(level, "%s", message)
-        if payload.get("error") and error is None:
-            if os.environ.get("SITE_DEBUG"):
-                logger.error("render worker failed:\n%s", payload.get("traceback", ""))
-            error = RuntimeError(payload["error"])
-    if error is not None:
-        raise error

@@ -2,7 +2,7 @@
 
 import os
 
-from speed import folders
+from speed import folders, pelican_door
 
 
 def _previous(tmp_path):
@@ -38,6 +38,7 @@ def test_a_discarded_staging_tree_is_not_made_again(tmp_path):
 
 def test_only_builds_into_a_staging_tree_make_folders_ahead(tmp_path):
     previous = _previous(tmp_path)
+    assert pelican_door.check()  # as at the start of a build
 
     class Pelican:
         settings = {"FINAL_OUTPUT_PATH": str(previous), "OUTPUT_PATH": str(previous)}

@@ -22,13 +22,19 @@ def test_empty_list_metadata_is_dropped_like_pelican_does(tmp_path):
 
 
 def _no_parsing(monkeypatch):
-    """From now on, parsing a file fails the test: only the cache may answer."""
+    """From now on, parsing a file fails the test: neither the speed plugin nor
+    Pelican may read it, only the cache may answer (a build that skipped the
+    cache altogether fails too)."""
+    from editorial.reader import EditorialMarkdownReader
+    from pelican.readers import MarkdownReader
     from speed import reading
 
-    def refuse(readers, path):
-        raise AssertionError(f"{path} was parsed again instead of read from the cache")
+    def refuse(*args):
+        raise AssertionError(f"{args[-1]} was parsed again instead of read from the cache")
 
     monkeypatch.setattr(reading, "_parse", refuse)
+    monkeypatch.setattr(MarkdownReader, "read", refuse)
+    monkeypatch.setattr(EditorialMarkdownReader, "read", refuse)
 
 
 def test_second_build_takes_parsed_documents_from_the_cache(tmp_path, monkeypatch):

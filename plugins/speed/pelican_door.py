@@ -1,0 +1,323 @@
+"""Pelican's internals, all in one place, checked before the speed plugin uses them.
+
+The speed plugin saves time where Pelican offers no public way to:
+
+- it fills the reader cache of Pelican's `Readers` (`_cache`, stamped with
+  `_get_file_stamp`) with documents it parsed in parallel or kept from the
+  last build, so Pelican takes them from there;
+- it keeps the slug of a tag, category or author (`URLWrapper._slug`,
+  `_slug_from_name`) with the cached document, and sets it without
+  slugifying the same name a thousand times;
+- it gives every content object a subclass of its class that remembers
+  `url`, `save_as` and `url_format` (a `__class__` swap);
+- it reads a document's HTML as the reader made it (`Content._content`) and
+  leaves Pelican's own references (`_context`, `_summary`) out of fingerprints;
+- its writer queues pages instead of writing them, and so repeats what
+  `Writer.write_file` does before it writes (pagination, the page's context,
+  `localsiteurl`) and the rule of `Writer._open_w` (an output file is
+  written once unless one write overrides it).
+
+No other module of this project touches a private name of Pelican (the build
+runner resets Pelican's log de-duplication, `LimitFilter._raised_messages`,
+between builds in one process: plugins/build/problems.py).
+
+`check()` runs when a build starts: the installed Pelican must be a version
+this module was checked with, and every private name above must be there in
+the expected shape (Pelican's code copied here is compared by a digest of its
+source). Otherwise the build logs one warning and speed is off for it: no
+reading cache, no incremental writer, Pelican reads and writes every page
+itself. The output is the same, only slower; the warning fails `invoke
+check`, so an upgrade of Pelican is looked at before it is published.
+"""
+
+import hashlib
+import importlib.metadata
+import inspect
+import logging
+import re
+
+from pelican import cache as pelican_cache
+from pelican import contents, paginator, readers, urlwrappers, writers
+from pelican.utils import get_relative_path, path_to_url
+
+logger = logging.getLogger(__name__)
+
+# Pelican releases (major, minor) this module was checked with.
+SUPPORTED = {(4, 12)}
+# Digests of the Pelican functions repeated here (see `_source_digest`).
+KNOWN_SOURCES = {
+    "Writer.write_file": "6a604ad67bbeec99",
+    "Writer._open_w": "69700ea0b4668663",
+}
+# Attributes of content objects that are Pelican's own bookkeeping, not data of
+# the document: the raw HTML (hashed on its own), the site context, the summary
+# before links are replaced.
+CONTENT_INTERNALS = frozenset({"_content", "_context", "_summary"})
+MEMOISED = ("url", "save_as", "url_format")
+MEMO_PREFIX = "_speed_"
+
+_state = {"open": False, "problems": ()}
+
+
+# -- the check --------------------------------------------------------------------
+
+
+def _source_digest(function):
+    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()[:16]
+
+
+def _parameters(function):
+    return tuple(inspect.signature(function).parameters)
+
+
+def _reader_cache_works():
+    """Seed a bare FileStampDataCacher as `seed_reader_cache` does and read it back."""
+    if not issubclass(readers.Readers, pelican_cache.FileStampDataCacher):
+        return False
+    if readers.Readers.get_cached_data is not pelican_cache.FileStampDataCacher.get_cached_data:
+        return False
+    settings = {"CACHE_PATH": "", "GZIP_CACHE": False, "CHECK_MODIFIED_METHOD": "mtime"}
+    probe = pelican_cache.FileStampDataCacher(settings, "", False, False)
+    seed_reader_cache(probe, __file__, "<p>x</p>", {"title": "x"})
+    return probe.get_cached_data(__file__, None) == ("<p>x</p>", {"title": "x"})
+
+
+def _wrapper_slug_works():
+    tag = urlwrappers.Tag("Ärger", {})
+    if cached_slug(tag) is not None or wrapper_state(tag) != ["Ärger", None, True]:
+        return False
+    set_cached_slug(tag, "kept")
+    if tag.slug != "kept" or wrapper_state(tag) != ["Ärger", "kept", True]:
+        return False
+    copy = wrapper_from_state(urlwrappers.Tag, {}, ["Ärger", "aerger", False])
+    return copy.slug == "aerger" and copy.name == "Ärger" and wrapper_state(copy)[2] is False
+
+
+def _content_shape_works():
+    if not CONTENT_INTERNALS <= set(contents.Content.__init__.__code__.co_names):
+        return False  # __init__ no longer stores them
+    if not all(isinstance(inspect.getattr_static(contents.Content, n, None), property) for n in MEMOISED):
+        return False
+    bare = contents.Content.__new__(contents.Content)  # no __init__: no signal is sent
+    bare.__class__ = memoising_class(contents.Content)
+    return isinstance(bare, contents.Content)
+
+
+CHECKS = (
+    ("the reader cache (Readers._cache, _get_file_stamp)", _reader_cache_works),
+    ("the slug of tags, categories and authors (URLWrapper._slug, _slug_from_name)", _wrapper_slug_works),
+    ("content objects (Content._content, _context, _summary; url, save_as, url_format)",
+     _content_shape_works),
+    ("Writer.write_file (pagination and page context repeated here)",
+     lambda: _source_digest(writers.Writer.write_file) == KNOWN_SOURCES["Writer.write_file"]),
+    ("Writer._open_w (the overwrite rule repeated here)",
+     lambda: _source_digest(writers.Writer._open_w) == KNOWN_SOURCES["Writer._open_w"]),
+    ("Writer.write_feed's parameters",
+     lambda: _parameters(writers.Writer.write_feed) == (
+         "self", "elements", "context", "path", "url", "feed_type", "override_output", "feed_title")),
+    ("Paginator's parameters",
+     lambda: _parameters(paginator.Paginator.__init__)[:6] == (
+         "self", "name", "url", "object_list", "settings", "per_page")),
+)
+
+
+def pelican_version():
+    try:
+        return importlib.metadata.version("pelican")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def problems():
+    """What is not as expected in the installed Pelican (empty: speed may run)."""
+    found = []
+    version = pelican_version()
+    match = re.match(r"(\d+)\.(\d+)", version)
+    if not match or (int(match[1]), int(match[2])) not in SUPPORTED:
+        found.append(f"version {version}, checked with "
+                     + ", ".join(f"{a}.{b}.x" for a, b in sorted(SUPPORTED)))
+    for what, works in CHECKS:
+        try:
+            fine = works()
+        except Exception:  # noqa: BLE001 - a missing or changed name: not as expected
+            fine = False
+        if not fine:
+            found.append(f"{what} changed")
+    return found
+
+
+def check():
+    """At the start of a build (`initialized`): open the door or log why it stays shut."""
+    found = problems()
+    _state["problems"] = tuple(found)
+    _state["open"] = not found
+    if found:
+        logger.warning(
+            "speed: Pelican %s is not what the speed plugin was checked with (%s); speed is off "
+            "for this build, Pelican reads and writes every page itself (same output, slower). "
+            "Expected a checked Pelican: update plugins/speed/pelican_door.py after checking the "
+            "new release, or install the version from requirements.txt",
+            pelican_version(), "; ".join(found))
+    return not found
+
+
+def is_open():
+    """True when this build's check found Pelican as expected."""
+    return _state["open"]
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+def seed_reader_cache(reader_cache, path, content, metadata):
+    """Pelican's Readers takes (content, metadata) for `path` from its cache from now on."""
+    reader_cache._cache[path] = (reader_cache._get_file_stamp(path), (content, metadata))
+
+
+def cached_slug(wrapper):
+    """The slug a tag, category or author has computed so far (None: not yet)."""
+    return wrapper._slug
+
+
+def set_cached_slug(wrapper, slug):
+    """As if the wrapper had computed `slug` from its name itself."""
+    wrapper._slug = slug
+
+
+def wrapper_state(wrapper):
+    """[name, slug so far, slug follows the name] of a tag, category or author."""
+    return [wrapper.name, wrapper._slug, wrapper._slug_from_name]
+
+
+def wrapper_from_state(cls, settings, state):
+    name, slug, from_name = state
+    wrapper = cls(name, settings)
+    wrapper._slug, wrapper._slug_from_name = slug, from_name
+    return wrapper
+
+
+# -- content objects --------------------------------------------------------------
+
+
+def raw_content(content):
+    """The document's HTML as the reader made it (links not yet replaced)."""
+    return content._content or ""
+
+
+_subclasses = {}
+
+
+def _memoising(name, original):
+    key = MEMO_PREFIX + name
+
+    def get(self):
+        memo = self.__dict__
+        if key not in memo:
+            memo[key] = original.__get__(self, type(self))
+        return memo[key]
+
+    return property(get, doc=original.__doc__)
+
+
+def memoising_class(cls):
+    """A subclass of `cls`, named like it, whose url, save_as and url_format keep their first value."""
+    sub = _subclasses.get(cls)
+    if sub is None:
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__, "__doc__": cls.__doc__}
+        for name in MEMOISED:
+            original = inspect.getattr_static(cls, name, None)
+            if isinstance(original, property):
+                namespace[name] = _memoising(name, original)
+        sub = _subclasses[cls] = type(cls.__name__, (cls,), namespace)
+    return sub
+
+
+def memoise_urls(document):
+    """From now on `document` computes its URLs once (False when it does already)."""
+    if type(document) in _subclasses.values():
+        return False
+    document.__class__ = memoising_class(type(document))
+    return True
+
+
+# -- writing (what Writer.write_file and Writer._open_w do) ------------------------
+
+
+def pages_to_write(settings, name, url, kwargs, paginated, template_name):
+    """[(output name, the page's own template values)] as Writer.write_file writes them."""
+    if name is False or not name:
+        return []
+    if paginated is None:
+        paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+    if not (paginated and template_name in settings["PAGINATED_TEMPLATES"]):
+        return [(name, dict(kwargs))]
+    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
+    paginators = {key: paginator.Paginator(name, url, value, settings, per_page)
+                  for key, value in paginated.items()}
+    pages = []
+    for number in range(1, next(iter(paginators.values())).num_pages + 1):
+        values = dict(kwargs)
+        for key, pages_of in paginators.items():
+            page = pages_of.page(number)
+            values[f"{key}_paginator"] = pages_of
+            values[f"{key}_page"] = page
+            values[f"{key}_previous_page"] = pages_of.page(number - 1) if number > 1 else None
+            values[f"{key}_next_page"] = pages_of.page(number + 1) if number < pages_of.num_pages else None
+        pages.append((page.save_as, values))
+    return pages
+
+
+def shared_context(context):
+    """The part of a page's template context that every page of `context` shares."""
+    copy = context.copy()
+    copy["localsiteurl"] = copy.get("localsiteurl", None)
+    return copy
+
+
+def page_values(name, kwargs, relative_urls):
+    """The part of a page's template context that is its own."""
+    values = {}
+    if relative_urls:
+        relative = path_to_url(get_relative_path(name))
+        values["SITEURL"] = relative
+        values["localsiteurl"] = relative
+    values["output_file"] = name
+    values.update(kwargs)
+    return values
+
+
+def render_page(template, local, context):
+    """The page's HTML; like Pelican, tells the context the page's localsiteurl first
+    (content objects adjust their links to it)."""
+    if local["localsiteurl"]:
+        context["localsiteurl"] = local["localsiteurl"]
+    return template.render(local)
+
+
+class WrittenOnce:
+    """Pelican's rule: an output file is written once, unless one write overrides it
+    (then the other writes are skipped)."""
+
+    def __init__(self):
+        self.written = set()
+        self.overridden = set()
+
+    def claim(self, path, override):
+        """True: write it; False: skip it (an override wins); FileOverwriteFailedError: refused."""
+        if path in self.overridden:
+            if override:
+                raise writers.FileOverwriteFailedError(
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)')
+            return False
+        if path in self.written and not override:
+            raise writers.FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously '
+                "(set `override=True` if intended)")
+        if override:
+            self.overridden.add(path)
+        self.written.add(path)
+        return True
+
+    def first(self, path):
+        """True when `path` was not claimed before."""
+        return path not in self.written
