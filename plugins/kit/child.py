@@ -233,13 +233,11 @@ def _debug():
 def _portable_error(exc):
     summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    travels = None
     try:
         copy = pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))
-        if type(copy) is type(exc) and str(copy) == str(exc):
-            travels = exc
     except Exception:  # noqa: BLE001 - it cannot travel: described instead
-        pass
+        copy = None
+    travels = exc if type(copy) is type(exc) and str(copy) == str(exc) else None
     return {"exception": travels, "summary": summary, "traceback": text,
             "editor": str(exc) if getattr(exc, "editor_error", False) else None}
 

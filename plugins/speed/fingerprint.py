@@ -26,6 +26,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import sys
 
 from jinja2 import TemplateNotFound, meta
 from markupsafe import Markup
@@ -52,21 +53,56 @@ def _h(*parts):
     return digest.hexdigest()
 
 
+def _python_files(root, label):
+    """(name for the hash, path) of every .py file of a package folder or a module file."""
+    if os.path.isfile(root):
+        yield label, root
+        return
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                yield os.path.join(label, os.path.relpath(path, root)), path
+
+
+def _loaded_from(base):
+    """Top-level packages and modules under `base` that this process imported
+    (the libraries the plugins use: german, kit)."""
+    prefix = os.path.join(base, "")
+    names = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if path.startswith(prefix):
+            names.add(os.path.relpath(path, base).split(os.sep)[0])
+    return names
+
+
 def _source_files(plugin_paths, plugin_names):
+    """The code that renders pages: the plugins named in PLUGINS and the libraries
+    they import from PLUGIN_PATHS, and plugins installed elsewhere (pip) by module."""
+    found = set()
     for base in plugin_paths:
-        roots = [base] if plugin_names is None else [
-            os.path.join(base, n) for n in sorted(plugin_names) if os.path.isdir(os.path.join(base, n))]
-        for root in roots:
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                for name in sorted(files):
-                    if name.endswith(".py"):
-                        path = os.path.join(folder, name)
-                        yield os.path.relpath(path, base), path
+        if plugin_names is None:
+            yield from _python_files(base, "")
+            continue
+        for name in sorted(set(plugin_names) | _loaded_from(base)):
+            for root in (os.path.join(base, name), os.path.join(base, name + ".py")):
+                if os.path.exists(root):
+                    found.add(name.removesuffix(".py"))
+                    yield from _python_files(root, name)
+    for name in sorted(plugin_names or ()):
+        module = sys.modules.get(name) or sys.modules.get(f"pelican.plugins.{name}")
+        path = getattr(module, "__file__", None)
+        if name in found or not path:
+            continue
+        root = os.path.dirname(path) if os.path.basename(path) == "__init__.py" else path
+        yield from _python_files(root, name)
 
 
 def code_fingerprint(plugin_paths, plugin_names=None):
-    """Hash of the source files of the loaded plugins and the library versions."""
+    """Hash of the source files of the loaded plugins (see _source_files) and the
+    versions of the libraries that render pages."""
     digest = hashlib.blake2b(digest_size=16)
     for name in VERSIONED:
         try:

@@ -1,6 +1,7 @@
 """Folders made ahead in the staging tree (plugins/speed/folders.py)."""
 
 import os
+import types
 
 from speed import folders, pelican_door
 
@@ -40,9 +41,7 @@ def test_only_builds_into_a_staging_tree_make_folders_ahead(tmp_path):
     previous = _previous(tmp_path)
     assert pelican_door.check()  # as at the start of a build
 
-    class Pelican:
-        settings = {"FINAL_OUTPUT_PATH": str(previous), "OUTPUT_PATH": str(previous)}
-
+    Pelican = types.SimpleNamespace(settings={"FINAL_OUTPUT_PATH": str(previous), "OUTPUT_PATH": str(previous)})
     folders.start(Pelican)
     assert folders._active == []
     Pelican.settings = {"FINAL_OUTPUT_PATH": str(previous), "OUTPUT_PATH": str(tmp_path / "staging"),

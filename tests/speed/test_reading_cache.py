@@ -1,6 +1,5 @@
 """The content cache: by hash, warnings replayed, damaged caches discarded."""
 
-import logging
 
 from tests.support.sites import build_fixture_site
 
@@ -39,7 +38,7 @@ def _no_parsing(monkeypatch):
 
 def test_second_build_takes_parsed_documents_from_the_cache(tmp_path, monkeypatch):
     files = {"artikel/a.md": ARTICLE, "bilder/foto.png": b"png"}
-    first, output = build_fixture_site(tmp_path, files)
+    _first, output = build_fixture_site(tmp_path, files)
     page = (output / "artikel" / "beitrag" / "index.html").read_bytes()
     _no_parsing(monkeypatch)
     second, output = build_fixture_site(tmp_path, files, force=True)
