@@ -78,3 +78,41 @@ def test_foreign_cache_is_discarded_with_a_notice(tmp_path):
     result, _ = build_fixture_site(tmp_path / "two", files, {"CACHE_PATH": str(tmp_path / "shared")})
     assert result.ok
     assert any("another project" in p.message for p in result.notices), result.report()
+
+
+def _many_articles(bad_at):
+    """40 articles (enough for forked reading); the one at `bad_at` has an empty Tags line."""
+    files = {}
+    for n in range(40):
+        tags = "Tags: ,,, ," if n == bad_at else "Tags: Kundendialog"
+        files[f"artikel/a{n:02}.md"] = (f"Title: Beitrag {n}\nDate: 2026-11-01 10:{n:02}\n"
+                                        f"Category: Kundendialog\n{tags}\nAuthors: Miriam Albers\n\nText {n}.\n")
+    return files
+
+
+def test_a_warning_met_while_reading_in_a_child_process_fails_a_strict_build(tmp_path, monkeypatch):
+    import os
+
+    from speed import reading
+
+    readers_pids = tmp_path / "pids"
+    parse = reading._parse
+
+    def spying(readers, path):
+        if path.endswith("a01.md"):  # the second file: not this process's share
+            readers_pids.write_text(str(os.getpid()), encoding="utf-8")
+        return parse(readers, path)
+
+    monkeypatch.setattr(reading, "_parse", spying)
+    files = _many_articles(bad_at=1)
+    site = tmp_path / "site"
+    result, _ = build_fixture_site(site, files, {"SPEED_WORKERS": 2}, strict=True)
+    assert int(readers_pids.read_text(encoding="utf-8")) != os.getpid(), "a01.md was read in this process"
+    assert not result.ok
+    expected = ("content/artikel/a01.md: Tags: ',,, ,' holds no tag; expected tags separated by commas, "
+                "e.g. 'Tags: Störung, Kiel', or no Tags line")
+    assert [p.message for p in result.warnings] == [expected]
+    # From the cache, the same warning: a strict build still fails.
+    _no_parsing(monkeypatch)
+    again, _ = build_fixture_site(site, files, {"SPEED_WORKERS": 2}, strict=True, force=True)
+    assert [p.message for p in again.warnings] == [expected]
