@@ -81,16 +81,17 @@ class ChildFailed(Exception):
 def describe(exc):
     """One line for an exception from `run`, `start` or `split` (with SITE_DEBUG: and
     the traceback, the child's where there is one)."""
+    if isinstance(exc, ChildFailed):
+        text = exc.reason
+        if _debug() and exc.child_traceback:
+            text += "\n" + exc.child_traceback
+        return text
     if getattr(exc, "editor_error", False):
         text = str(exc)
-    elif isinstance(exc, ChildFailed):
-        text = exc.reason
     else:
         text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    if _debug() and not isinstance(exc, ChildFailed):
+    if _debug():
         text += "\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    elif _debug() and exc.child_traceback:
-        text += "\n" + exc.child_traceback
     return text
 
 
@@ -132,11 +133,14 @@ class LogEntry:
 
 
 def _portable_arg(value):
-    if getattr(value, "editor_error", False):
-        return EditorText(str(value))
-    if type(value) in PLAIN:
-        return value
-    return str(value)
+    try:
+        if getattr(value, "editor_error", False):
+            return EditorText(str(value))
+        if type(value) in PLAIN:
+            return value
+        return str(value)
+    except Exception:  # noqa: BLE001 - the formatted message is sent instead
+        return "<unprintable>"
 
 
 def _editor_exception(record):
@@ -170,11 +174,16 @@ def entry_of(record):
 def replay(entries):
     """Log the entries here, through their loggers (filters and handlers as usual)."""
     for entry in entries:
-        exc_info = None
-        if entry.editor is not None:
-            exc_info = (ChildEditorError, ChildEditorError(entry.editor), None)
-        logging.getLogger(entry.name).log(entry.level, entry.msg, *entry.args,
-                                          extra=entry.extra or None, exc_info=exc_info)
+        log = logging.getLogger(entry.name).log
+        if entry.editor is None:
+            log(entry.level, entry.msg, *entry.args, extra=entry.extra or None)
+            continue
+        # As the child logged it: while its editor mistake was being handled, no
+        # traceback shown (the build's problem collector reads the mistake's line).
+        try:
+            raise ChildEditorError(entry.editor)
+        except ChildEditorError:
+            log(entry.level, entry.msg, *entry.args, extra=entry.extra or None)
 
 
 class _Keep(logging.Handler):
@@ -188,20 +197,18 @@ class _Keep(logging.Handler):
 
 @contextlib.contextmanager
 def recording():
-    """Keep every log record the block makes instead of showing it.
+    """Keep a copy of every log record the block makes (they are shown as usual).
 
-    Yields the list the LogEntry objects go to (for `replay` or a cache).
-    The root logger's handlers are set aside meanwhile; loggers with handlers
-    of their own still show their records.
+    Yields the list the LogEntry objects go to, e.g. for a cache that shows
+    them again on a later build with `replay`.
     """
     keep = _Keep()
     root = logging.getLogger()
-    handlers = root.handlers[:]
-    root.handlers = [keep]
+    root.addHandler(keep)
     try:
         yield keep.entries
     finally:
-        root.handlers = handlers
+        root.removeHandler(keep)
 
 
 # -- the policy -------------------------------------------------------------------
@@ -400,6 +407,7 @@ def split(work, items, *, workers, minimum, what):
     waited for; then the first exception (this process's own first) is raised.
     """
     items = list(items)
+    workers = min(workers, len(items))
     if workers < 2 or len(items) < minimum or not may_fork():
         return [work(items)]
     shares = [items[index::workers] for index in range(workers)]

@@ -53,8 +53,8 @@ def _dumps(value):
 def _parse(readers, path):
     """(content, metadata, warnings) for one file, or None when it fails.
 
-    The warnings are kept with the result, not shown: prefetch logs them for
-    every file, parsed now or taken from the cache, in one place."""
+    The warnings are shown now and kept with the result, so a build that takes
+    the result from the cache shows them again."""
     reader = readers.readers.get(path.rsplit(".", 1)[-1])
     if reader is None:
         return None
@@ -67,7 +67,6 @@ def _parse(readers, path):
         # cached data must look exactly like what Pelican would keep.
         metadata = {k: v for k, v in metadata.items() if type(v) is not object}
         _precompute_slugs(metadata, reader.settings)
-    child.replay([e for e in entries if e.level < logging.WARNING])
     warnings = [[e.name, e.level, e.message] for e in entries if e.level >= logging.WARNING]
     return content, metadata, warnings
 
@@ -167,7 +166,8 @@ def prefetch(generator):
             logger.debug("speed: damaged cache entry for %s (%r); read again", path, exc)
             del fresh[key]
             continue
-        child.replay([child.LogEntry(*warning) for warning in warnings])
+        if path not in parsed:  # parsed now: its warnings were shown as it was read
+            child.replay([child.LogEntry(*warning) for warning in warnings])
         pelican_door.seed_reader_cache(readers, path, content, metadata)
     store.save(settings, name, fingerprint, fresh)
     logger.info("speed: %s: %d files, %d parsed, %d from cache in %.2f s", type(generator).__name__,

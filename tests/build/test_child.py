@@ -12,6 +12,7 @@ from kit import child
 from kit.problems import EditorInputError, is_notice, notice
 
 log = logging.getLogger("tests.child")
+pytestmark = pytest.mark.forks
 
 
 def _pids_and_doubles(share):

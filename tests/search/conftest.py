@@ -1,6 +1,7 @@
 import pytest
 
 from tests.search.sites import site_with_faq_and_search
+from tests.support.forking import pytest_pyfunc_call  # noqa: F401 - marker `forks`
 from tests.support.server import serve_directory
 
 

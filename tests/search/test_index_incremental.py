@@ -73,6 +73,7 @@ def test_a_rebuild_cuts_and_splits_only_the_changed_page(tmp_path, monkeypatch):
     assert any("Oder per Post." in search.standins.unpack(page) for page in stored["pages"].values())
 
 
+@pytest.mark.forks
 def test_pagefind_and_the_word_lists_work_in_a_forked_child_not_in_the_build_process(tmp_path, monkeypatch):
     for name in ("_splits", "_zipf", "_noun", "_modules"):
         monkeypatch.setattr(compounds, name, {})

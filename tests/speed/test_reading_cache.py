@@ -1,5 +1,6 @@
 """The content cache: by hash, warnings replayed, damaged caches discarded."""
 
+import pytest
 
 from tests.support.sites import build_fixture_site
 
@@ -90,6 +91,7 @@ def _many_articles(bad_at):
     return files
 
 
+@pytest.mark.forks
 def test_a_warning_met_while_reading_in_a_child_process_fails_a_strict_build(tmp_path, monkeypatch):
     import os
 
