@@ -7,6 +7,8 @@ limit (FEED_MAX_ITEMS), absolute links and full content like the other feeds.
 import json
 import os
 
+from markupsafe import Markup
+
 from german.dates import iso
 
 
@@ -22,7 +24,8 @@ def _item(article, base):
     }
     summary = getattr(article, "summary", None)
     if summary and "summary" in article.metadata:
-        item["summary"] = summary
+        # JSON Feed 1.1: "summary" is plain text; Pelican's summary is HTML.
+        item["summary"] = Markup(summary).striptags()
     if getattr(article, "modified", None):
         item["date_modified"] = iso(article.modified)
     authors = getattr(article, "authors", None) or []
