@@ -58,7 +58,7 @@ def ensure_installed():
         try:
             result = subprocess.run(
                 ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=target, capture_output=True, text=True, timeout=INSTALL_SECONDS)
+                cwd=target, capture_output=True, text=True, timeout=INSTALL_SECONDS, check=False)
         except subprocess.TimeoutExpired:
             raise PdsUnavailable(f"npm ci in {target} took longer than {INSTALL_SECONDS} s"
                                  ) from None
@@ -79,7 +79,7 @@ class RealPds:
         env = dict(os.environ, NODE_PATH=os.path.join(target, "node_modules"),
                    NODE_ENV="test", LOG_ENABLED="false", TMPDIR=self.data)
         # A file, not a pipe: a full pipe would stop the server mid-test.
-        self.log = tempfile.TemporaryFile(mode="w+")
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             ["node", os.path.join(PACKAGE, "pds.js")], cwd=target, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True)
@@ -95,9 +95,9 @@ class RealPds:
                     return json.loads(line)["url"]
             if self.process.poll() is not None:
                 break
-        self.stop()
         self.log.seek(0)
         error = self.log.read()
+        self.stop()
         raise PdsUnavailable(f"the PDS did not start within {START_SECONDS} s {error[-2000:]}")
 
     def account(self):
@@ -124,3 +124,4 @@ class RealPds:
         with contextlib.suppress(OSError):
             self.process.stdout.close()
         shutil.rmtree(self.data, ignore_errors=True)
+        self.log.close()
