@@ -262,13 +262,18 @@ def topics_eval(c, split="heldout", details=False):
     "init": "first run on a site that posted before: mark all current posts as done",
     "network": "only mastodon or only bluesky",
     "ledger": "ledger file (default: SOCIAL_LEDGER_PATH = social-ledger.json)",
+    "settings": f"Pelican settings of the deployed build (default: {PUBLISH_SETTINGS})",
 })
-def social_post(c, dry_run=False, init=False, network=None, ledger=None):
+def social_post(c, dry_run=False, init=False, network=None, ledger=None, settings=None):
     """After deploy: post new articles and outage updates to Mastodon and Bluesky, once."""
     from social import commands
 
+    settings_file = settings or PUBLISH_SETTINGS
+    if not os.path.isfile(settings_file):
+        raise Exit(f"{settings_file}: no such settings file; expected a Pelican settings "
+                   f"file such as {PUBLISH_SETTINGS}", code=2)
     try:
-        config = commands.load_config(PUBLISH_SETTINGS, ledger)
+        config = commands.load_config(settings_file, ledger)
     except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
         raise Exit(str(exc), code=2) from None
     code = commands.run(config, dry_run=dry_run, init=init, only=network)
