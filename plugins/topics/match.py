@@ -176,6 +176,8 @@ class Matcher:
         self._irrelevant = set()
         self._keys = {}
         self._raw = {}  # whitespace token → raw_info, only when something can count
+        self._tokens = {}  # whitespace token → its word forms, for phrases and particles
+        self._phrase_words = {}  # whitespace token → _phrase_word()
         self._raw_class = {}  # whitespace token → RELEVANT | ENDER bits, for every token seen
 
     # -- compiling ---------------------------------------------------------
@@ -426,9 +428,20 @@ class Matcher:
                             sentence, append)
         return count, _neutralize(hits), words, starts
 
+    def _forms(self, raw):
+        """lemmas.tokenize(raw), remembered: phrases and particles look at the same
+        neighbouring tokens again and again."""
+        try:
+            return self._tokens[raw]
+        except KeyError:
+            forms = self._tokens[raw] = lemmas.tokenize(raw)
+            return forms
+
     def _closing_particle(self, words):
         """Index of the last word when it is a particle without a full stop
         (a title or heading ending in "offen"), else None; it ends a clause too."""
+        if words and words[-1] != BOUNDARY and words[-1] not in self.separable:
+            return None
         end = len(words) - 1
         while end >= 0 and words[end] == BOUNDARY:
             end -= 1
@@ -444,7 +457,7 @@ class Matcher:
             raw = words[j]
             if raw == BOUNDARY or raw.rstrip(CLOSERS)[-1:] in CLAUSE_END:
                 return
-            forms = lemmas.tokenize(raw)
+            forms = self._forms(raw)
             if len(forms) != 1 or (forms[0][:1].isupper() and j != sentence_start):
                 continue
             keys = self.keys_of(forms[0]) + _strong_infinitives(forms[0])
@@ -454,24 +467,34 @@ class Matcher:
 
     def _intensifies(self, following):
         """Is `following` a plain word (no opening punctuation) that an "echt" would intensify?"""
-        forms = lemmas.tokenize(following)
+        forms = self._forms(following)
         return bool(forms) and following.startswith(forms[0]) and forms[0].casefold() not in NOT_INTENSIFIED
 
     def _phrase(self, words, first, end, anchor, keysets):
         """The phrase's words when words[first:end] match keysets without punctuation inside."""
         shown = []
+        cache = self._phrase_words
         for k in range(first, end):
             raw = words[k]
-            forms = lemmas.tokenize(raw)
-            if len(forms) != 1:
+            word = cache.get(raw)
+            if word is None:
+                word = cache[raw] = self._phrase_word(raw)
+            form, keys, open_left, open_right = word
+            if form is None or (k > first and not open_left) or (k < end - 1 and not open_right):
                 return None
-            form = forms[0]
-            if (k > first and not raw.startswith(form)) or (k < end - 1 and not raw.endswith(form)):
-                return None
-            if k != anchor and not keysets[k - first].intersection(self.keys_of(form)):
+            if k != anchor and keysets[k - first].isdisjoint(keys):
                 return None
             shown.append(form)
         return " ".join(shown)
+
+    def _phrase_word(self, raw):
+        """(form, keys, nothing before it, nothing after it) of a token inside a
+        phrase; form None when the token is no single word. Worked out once per token."""
+        forms = self._forms(raw)
+        if len(forms) != 1:
+            return None, (), False, False
+        form = forms[0]
+        return form, self.keys_of(form), raw.startswith(form), raw.endswith(form)
 
     # -- documents ---------------------------------------------------------
 
