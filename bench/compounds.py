@@ -26,6 +26,7 @@ linking element or an elided -e.
 """
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -69,7 +70,7 @@ def align(word, parts):
     if len(parts) < 2:
         return []
     points, at = [], 0
-    for part, following in zip(parts, parts[1:]):
+    for part, following in itertools.pairwise(parts):
         probe = following[: min(len(following), 4)]
         found = None
         for start in range(max(at + 1, at + len(part) - 2), min(len(lower), at + len(part) + 4)):
@@ -204,7 +205,7 @@ def _install(package):
     if not os.path.exists(_venv_python()):
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
     done = subprocess.run([_venv_python(), "-m", "pip", "install", "-q", PACKAGES[package]],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, check=False)
     if done.returncode:
         lines = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
         return False, (lines[0] if lines else done.stderr.strip()[-200:])
@@ -217,7 +218,7 @@ def other(name, words, timeout=1800):
     if not ok:
         return None, reason
     done = subprocess.run([_venv_python(), "-c", CHILD.format(code=code)], input=json.dumps(words),
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode:
         return None, (done.stderr.strip().splitlines() or ["failed"])[-1]
     result = json.loads(done.stdout)
@@ -226,9 +227,8 @@ def other(name, words, timeout=1800):
 
 
 def _row(name, entries, points, loaded, per_word):
-    halves = {"all": entries, "even (dev)": entries[0::2], "odd": entries[1::2]}
     cells = []
-    for label, part in halves.items():
+    for part in (entries, entries[0::2], entries[1::2]):  # all, even (development), odd
         s = score(part, points)
         cells.append(f"{s['precision']:.2f} / {s['recall']:.2f} / {s['f1']:.2f}")
     s = score(entries, points)

@@ -247,7 +247,7 @@ def segments(word, depth=0):
             best[1][i] = (frequency, (i,))
     for k in range(2, MAX_PARTS + 1):
         level = {}
-        for i in range(0, n - MIN_PART * k + 1):
+        for i in range(n - MIN_PART * k + 1):
             for j, (rest, cuts) in best[k - 1].items():
                 if j - i < MIN_PART:
                     continue
