@@ -243,10 +243,12 @@ def topics_report(c, file=None):
         raise Exit(code=code)
 
 
-@task(help={"split": "heldout (default: the quality gate) or tuning",
-            "details": "list the texts whose topics differ from the gold topics"})
-def topics_eval(c, split="heldout", details=False):
-    """Precision, recall and F1 per topic and the micro-F1; fails below the quality gate."""
+@task(help={"split": "only one half: tuning, or test (the quality gate); default both",
+            "details": "list the texts whose topics differ from the gold topics (read them on "
+                       "the tuning half only)"})
+def topics_eval(c, split=None, details=False):
+    """Precision, recall and F1 per topic and the micro-F1 of both halves; fails when the
+    test half is below the quality gate."""
     from topics import commands as topics
 
     code = topics.eval_command(split=split, show_mistakes=details)
