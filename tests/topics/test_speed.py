@@ -201,13 +201,19 @@ def test_rebuild_asks_simplemma_only_for_words_never_seen(tmp_path, overrides):
 
 
 def _neutralize_pairwise(hits):
-    """The former quadratic _neutralize, as the reference for the faster one."""
+    """The former quadratic _neutralize, as the reference for the faster one.
+
+    Of two single-word hits of one topic on one token the heavier stays (a
+    separable verb on its particle beats the particle's own weaker term), as
+    the general case ranks them too."""
     if len(hits) < 2:
         return hits
     if all(h[5] - h[4] == 1 and not h[2].negative for h in hits):
         unique = {}
         for hit in hits:
-            unique.setdefault((hit[4], hit[1]), hit)
+            old = unique.get((hit[4], hit[1]))
+            if old is None or (hit[2].weight, hit[2].term) > (old[2].weight, old[2].term):
+                unique[(hit[4], hit[1])] = hit
         return list(unique.values()) if len(unique) < len(hits) else hits
     negatives = {}
     for hit in hits:
