@@ -42,7 +42,7 @@ PLUGIN_PATHS = ["plugins"]
 # when all generators are done), then the output-side plugins: the sitemap,
 # and the search index last, over the finished pages.
 PLUGINS = [
-    "german", "editorial", "topics", "outages", "faq", "social", "neighbours", "feeds",
+    "german", "editorial", "publishing", "topics", "outages", "faq", "social", "neighbours", "feeds",
     "speed", "seo", "search",
 ]
 

@@ -243,10 +243,12 @@ def topics_report(c, file=None):
         raise Exit(code=code)
 
 
-@task(help={"split": "heldout (default: the quality gate) or tuning",
-            "details": "list the texts whose topics differ from the gold topics"})
-def topics_eval(c, split="heldout", details=False):
-    """Precision, recall and F1 per topic and the micro-F1; fails below the quality gate."""
+@task(help={"split": "only one half: tuning, or test (the quality gate); default both",
+            "details": "list the texts whose topics differ from the gold topics (read them on "
+                       "the tuning half only)"})
+def topics_eval(c, split=None, details=False):
+    """Precision, recall and F1 per topic and the micro-F1 of both halves; fails when the
+    test half is below the quality gate."""
     from topics import commands as topics
 
     code = topics.eval_command(split=split, show_mistakes=details)
@@ -262,13 +264,18 @@ def topics_eval(c, split="heldout", details=False):
     "init": "first run on a site that posted before: mark all current posts as done",
     "network": "only mastodon or only bluesky",
     "ledger": "ledger file (default: SOCIAL_LEDGER_PATH = social-ledger.json)",
+    "settings": f"Pelican settings of the deployed build (default: {PUBLISH_SETTINGS})",
 })
-def social_post(c, dry_run=False, init=False, network=None, ledger=None):
+def social_post(c, dry_run=False, init=False, network=None, ledger=None, settings=None):
     """After deploy: post new articles and outage updates to Mastodon and Bluesky, once."""
     from social import commands
 
+    settings_file = settings or PUBLISH_SETTINGS
+    if not os.path.isfile(settings_file):
+        raise Exit(f"{settings_file}: no such settings file; expected a Pelican settings "
+                   f"file such as {PUBLISH_SETTINGS}", code=2)
     try:
-        config = commands.load_config(PUBLISH_SETTINGS, ledger)
+        config = commands.load_config(settings_file, ledger)
     except SystemExit as exc:  # publishconf.py explains a missing SITEURL this way
         raise Exit(str(exc), code=2) from None
     code = commands.run(config, dry_run=dry_run, init=init, only=network)

@@ -11,6 +11,7 @@ staging folder.
 import gc
 import logging
 import os
+import re
 import time
 import traceback
 import weakref
@@ -20,8 +21,9 @@ from blinker import NamedSignal
 from pelican import Pelican
 from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
+from pelican.writers import FileOverwriteFailedError
 
-from kit import lock, staging
+from kit import lock, outputs, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
@@ -100,6 +102,17 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
                            seconds=time.perf_counter() - started)
 
 
+def _overwrite_message(exc, stage):
+    """Pelican refused to write one address twice: name the address and, from
+    the register of addresses, the source that wrote it first."""
+    quoted = re.search(r'"([^"]+)"', str(exc))
+    path = quoted.group(1) if quoted else ""
+    rel = os.path.relpath(path, stage).replace(os.sep, "/") if path else "?"
+    first = outputs.owner(path) if path else None
+    return (f"{first or 'a page of the site'}: address /{rel}: written a second time for another page; "
+            "expected each address once (give one of them another Slug or title)")
+
+
 def _failed(output, started, problems):
     return BuildResult(ok=False, output=output, problems=problems, seconds=time.perf_counter() - started)
 
@@ -130,6 +143,7 @@ def _locked_build(settings, output, strict, force, started):
     root.addHandler(collector)
     reset_pelican_log_filter()
     reset_signals()
+    outputs.begin(stage)  # every address is claimed by one source (kit.outputs)
     try:
         Pelican(settings).run()
     except OSError as exc:
@@ -139,6 +153,8 @@ def _locked_build(settings, output, strict, force, started):
         if not collector.errors:
             if getattr(exc, "editor_error", False):
                 detail = str(exc)
+            elif isinstance(exc, FileOverwriteFailedError):
+                detail = _overwrite_message(exc, stage)
             else:
                 detail = "the build stopped: " + "".join(
                     traceback.format_exception_only(type(exc), exc)).strip()
@@ -146,6 +162,7 @@ def _locked_build(settings, output, strict, force, started):
                 detail += "\n" + traceback.format_exc()
             collector.problems.append(Problem("error", detail))
     finally:
+        outputs.end(stage)
         root.removeHandler(collector)
         reset_signals()  # leave no plugin connected for whatever runs next in this process
         gc.unfreeze()  # a plugin may have frozen objects (speed); a failed build must not keep them

@@ -55,13 +55,22 @@ def _hash_tree(digest, root):
         return
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith((".pyc", "~")):
-                continue
+        # A symbolic link is hashed by where it points (a linked folder is not
+        # walked: what it holds either lies in this tree or is refused by the build).
+        for name in dirs + sorted(files):
             path = os.path.join(folder, name)
+            if name.endswith((".pyc", "~")) or (name in dirs and not os.path.islink(path)):
+                continue
             digest.update(os.path.relpath(path, root).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
+            if os.path.islink(path):
+                digest.update(b"link:" + os.fsencode(os.readlink(path)) + b"\0")
+                if name in dirs:
+                    continue
+            try:
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
+            except OSError as exc:  # the build itself reports the unreadable file
+                digest.update(f"unreadable:{exc.errno}".encode())
 
 
 def input_fingerprint(settings):

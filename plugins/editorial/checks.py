@@ -59,7 +59,13 @@ def _check_links(document):
         what, value = match.group(2), match.group(3)
         target = _target_path(document, value)
         full = os.path.join(document.settings["PATH"], target)
-        if not value or not os.path.isfile(full):
+        if target == ".." or target.startswith("../") or os.path.isabs(target):
+            logger.error(
+                "%s: link {%s}%s: leads outside content/; expected a path inside content/, "
+                "e.g. {static}/bilder/<name>.png",
+                where, what, value,
+            )
+        elif not value or not os.path.isfile(full):
             logger.error(
                 "%s: link {%s}%s: no file content/%s; expected a path inside content/, "
                 "e.g. {filename}/artikel/<name>.md or {static}/bilder/<name>.png",

@@ -25,6 +25,7 @@ from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_
 from .errors import EditorInputError, display_path
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
+from .settings import ADDRESS_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +289,12 @@ class EditorialMarkdownReader(MarkdownReader):
             # keys other plugins handle on every content type (Social, Topics …)
             allowed |= set(self.settings.get("SHARED_METADATA_KEYS") or ())
         for key in metadata:
+            if key in ADDRESS_KEYS:
+                raise EditorInputError(
+                    self._where(), _display_key(key),
+                    "a text cannot choose its own address (it could replace another page); "
+                    "expected no such line: the address follows from the Slug, e.g. 'Slug: neue-tarife'",
+                )
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
                 hint = f" (did you mean {_display_key(close[0])}?)" if close else ""

@@ -6,12 +6,17 @@
 BASE_ARTICLE_KEYS = {
     "title", "date", "modified", "category", "tags", "author", "authors",
     "summary", "slug", "status", "lang", "translation", "template", "image",
-    "image-alt", "save_as", "url",
+    "image-alt",
 }
 BASE_PAGE_KEYS = {
     "title", "date", "modified", "summary", "slug", "status", "lang",
-    "translation", "template", "image", "image-alt", "save_as", "url",
+    "translation", "template", "image", "image-alt",
 }
+# Keys Pelican reads to put a text on any address it names. No text may choose
+# its own output path: it could replace the home page, the status API or a
+# script of the theme. The address follows from the Slug and the site's URL
+# settings.
+ADDRESS_KEYS = {"save_as", "url", "save-as", "page_url", "page_save_as", "article_url", "article_save_as"}
 
 GERMAN_QUOTES = {
     "left-double-quote": "„",

@@ -1,8 +1,9 @@
-"""JSON Feed next to Pelican's own Atom and RSS feeds, and plain-text titles
-in Pelican's feeds."""
+"""JSON Feed 1.1 next to Pelican's own Atom and RSS feeds; in Pelican's feeds,
+plain-text titles and one id per Atom feed."""
 
 from pelican import signals
 
+from .ids import own_feed_id
 from .jsonfeed import write_json_feed
 from .titles import literal_titles
 
@@ -10,3 +11,4 @@ from .titles import literal_titles
 def register():
     signals.article_writer_finalized.connect(write_json_feed)
     signals.feed_generated.connect(literal_titles)
+    signals.feed_generated.connect(own_feed_id)

@@ -9,8 +9,9 @@ escapes whatever needs it.
 import json
 import os
 
-from german.dates import iso
 from markupsafe import Markup
+
+from german.dates import iso
 
 
 def _item(article, base):
@@ -25,7 +26,7 @@ def _item(article, base):
     }
     summary = getattr(article, "summary", None)
     if summary and "summary" in article.metadata:
-        # JSON Feed's summary is plain text; the article's is HTML.
+        # JSON Feed 1.1: "summary" is plain text; Pelican's summary is HTML.
         item["summary"] = Markup(summary).striptags()
     if getattr(article, "modified", None):
         item["date_modified"] = iso(article.modified)

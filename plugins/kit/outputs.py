@@ -37,6 +37,15 @@ def _split(path, output=None):
     return None, None
 
 
+def root_of(path):
+    """The registered output folder that holds `path`, or None."""
+    path = os.path.abspath(path)
+    for root in _registers:
+        if path.startswith(root + os.sep):
+            return root
+    return None
+
+
 def claim(path, source, output=None):
     """Record that `source` writes `path`; the other source's name if it is taken, else None."""
     register, rel = _split(path, output)

@@ -3,7 +3,12 @@
 Calendar clients match events by UID and apply a change only when SEQUENCE
 grows, so the UID is the notice slug and SEQUENCE counts how often the window
 was moved (Rescheduled-From) plus one for a cancellation. Times carry
-TZID=Europe/Berlin with a VTIMEZONE, so the window stays right across DST.
+TZID=Europe/Berlin with a VTIMEZONE (vtimezone.py), so the window stays right
+across DST.
+
+With METHOD:PUBLISH, DTSTAMP is when this calendar object was created
+(RFC 5545, 3.8.7.2): the build's "now". When the event itself last changed
+is LAST-MODIFIED, the time of the notice's latest update.
 """
 
 import datetime as dt
@@ -15,6 +20,10 @@ from german.dates import datetime_long
 
 from . import vocabulary as v
 from .model import utc, window_text
+from .vtimezone import vtimezone
+
+TZID = "Europe/Berlin"
+ZONE_YEARS_AHEAD = 5
 
 
 def event_sequence(notice):
@@ -31,15 +40,16 @@ def build_calendar(state, settings):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"Wartungsarbeiten – {settings.get('SITENAME', '')}")
-    calendar.add("x-wr-timezone", "Europe/Berlin")
+    calendar.add("x-wr-timezone", TZID)
 
+    created = utc(state.now).replace(microsecond=0)
     maintenances = [n for n in state.notices if n.kind == v.MAINTENANCE]
     maintenances.sort(key=lambda n: utc(n.scheduled_start))
     for notice in maintenances:
         event = Event()
         first, last = notice.updates[0], notice.last_update
         event.add("uid", f"{notice.slug}@{host}")
-        event.add("dtstamp", utc(last.time))
+        event.add("dtstamp", created)
         event.add("created", utc(first.time))
         event.add("last-modified", utc(last.time))
         event.add("sequence", event_sequence(notice))
@@ -60,9 +70,10 @@ def build_calendar(state, settings):
         calendar.add_component(event)
 
     if maintenances:
-        first = min(utc(n.scheduled_start) for n in maintenances).date()
-        last = max(utc(n.scheduled_end) for n in maintenances).date()
-        calendar.add_missing_timezones(
-            first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366)
-        )
+        # The zone's rules from before the first window to years after the
+        # last one (or after today, whichever is later).
+        first = min(utc(n.scheduled_start) for n in maintenances)
+        last = max([utc(n.scheduled_end) for n in maintenances] + [utc(state.now)])
+        zone = vtimezone(TZID, first, last + dt.timedelta(days=366 * ZONE_YEARS_AHEAD))
+        calendar.subcomponents.insert(0, zone)
     return calendar.to_ical()

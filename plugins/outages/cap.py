@@ -6,15 +6,23 @@ maintenance was called off, and `references` lists every earlier message
 (sender,identifier,sent) so receivers can chain them. A resolved incident
 is an Update with urgency Past and responseType AllClear: the all-clear,
 not a withdrawal of what was said before.
+
+A maintenance also moves by the clock: when its window opens or closes
+without an editor's update, the file holds a message of its own for that
+moment (its own identifier, sent at the window's start or end, referencing
+every update). Receivers keep the first message they saw under an
+identifier, so a changed state must never reuse the last update's one.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from lxml import etree
 
-from german.dates import BERLIN
+from german.dates import BERLIN, datetime_long
 
 from . import vocabulary as v
+from .model import utc
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 SEVERITY = {"critical": "Severe", "major": "Moderate", "minor": "Minor", "none": "Minor",
@@ -35,7 +43,7 @@ def sender_for(settings):
 def identifier(sender, update):
     """Unique per message; CAP forbids spaces, commas, '<' and '&'."""
     domain = sender.split("@")[-1]
-    return f"{domain}.stoerung.{update.id}"
+    return f"{domain}.stoerung.{getattr(update, 'identifier_part', None) or update.id}"
 
 
 def _urgency(notice):
@@ -52,11 +60,55 @@ def _certainty(notice):
     return "Observed"
 
 
+# What a message moved by the clock says (the editors wrote nothing then).
+CLOCK_TEXTS = {
+    "in_progress": "Das angekündigte Zeitfenster hat begonnen; die Wartungsarbeiten laufen "
+                   "bis voraussichtlich {end}.",
+    "completed": "Das angekündigte Zeitfenster ist vorbei; die Wartungsarbeiten sind "
+                 "abgeschlossen.",
+}
+
+
+@dataclass
+class Message:
+    """The one message a CAP file holds: an editor's update or a clock event."""
+
+    identifier_part: str
+    index: int  # 1 for a notice's very first message
+    time: object
+    status_label: str
+    text: str
+    next_update: object
+    earlier: list  # the updates sent before this message
+
+
+def latest_message(notice):
+    latest = notice.last_update
+    if notice.current_status == latest.status:
+        return Message(latest.id, latest.index, latest.time, latest.status_label,
+                       latest.text, latest.next_update, notice.updates[:-1])
+    # The window opened or closed after the last update: a message of its own,
+    # after the one for the window's opening if that was the clock's, too.
+    earlier = list(notice.updates)
+    if notice.current_status == "completed" and latest.status == "scheduled":
+        earlier.append(_clock_message(notice, "in_progress", earlier))
+    return _clock_message(notice, notice.current_status, earlier)
+
+
+def _clock_message(notice, status, earlier):
+    latest = notice.last_update
+    moment = notice.scheduled_end if status == "completed" else notice.scheduled_start
+    moment = max(moment, latest.time, key=utc)  # never before the update it follows
+    text = CLOCK_TEXTS[status].format(end=datetime_long(notice.scheduled_end))
+    return Message(f"{latest.id}.{status}", len(earlier) + 1, moment,
+                   v.STATUSES[notice.kind][status], text, None, list(earlier))
+
+
 def build_cap(notice, settings, registry):
-    """The CAP XML of a notice's latest update, as bytes."""
+    """The CAP XML of a notice's latest message, as bytes."""
     site_url = settings.get("SITEURL", "").rstrip("/")
     sender = sender_for(settings)
-    latest = notice.last_update
+    latest = latest_message(notice)
 
     def sub(parent, name, text=None):
         element = etree.SubElement(parent, f"{{{CAP_NS}}}{name}")
@@ -79,10 +131,8 @@ def build_cap(notice, settings, registry):
     sub(alert, "scope", "Public")
     if notice.cancelled:
         sub(alert, "note", "Die angekündigten Wartungsarbeiten finden nicht statt.")
-    if latest.index > 1:
-        earlier = [
-            f"{sender},{identifier(sender, u)},{cap_time(u.time)}" for u in notice.updates[:-1]
-        ]
+    if latest.earlier:
+        earlier = [f"{sender},{identifier(sender, u)},{cap_time(u.time)}" for u in latest.earlier]
         sub(alert, "references", " ".join(earlier))
 
     info = sub(alert, "info")

@@ -37,7 +37,8 @@ from kit.problems import file_system_problem
 from . import vocabulary as v
 from .components import load_components
 from .generator import OutagesGenerator, serialise
-from .model import KIND_ARTICLES, format_window, parse_notice, window_text
+from .model import window_text
+from .notice_file import KIND_ARTICLES, format_window, parse_notice
 from .problems import Problem, display_path
 from .settings import DEFAULTS
 from .timeline import format_time, format_update, parse_source, parse_time

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from feedgen.feed import FeedGenerator
 
-from german.dates import datetime_long
+from german.dates import BERLIN, datetime_long
 
 from . import vocabulary as v
 from .model import utc
@@ -49,8 +49,12 @@ def _entry_html(notice, update):
     return "\n".join(parts)
 
 
-def build_feed(notices, settings, now, title, self_paths, max_items, component=None):
-    """Returns (atom bytes, rss bytes) for these notices' updates."""
+def build_feed(notices, settings, quiet_since, title, self_paths, max_items, component=None):
+    """Returns (atom bytes, rss bytes) for these notices' updates.
+
+    `quiet_since` is the feed's <updated> while it has no entry: a time that
+    stays the same from build to build, so readers do not see a change.
+    """
     site_url = settings.get("SITEURL", "").rstrip("/")
     authority = urlparse(site_url).hostname or "localhost"
     atom_path, rss_path = self_paths
@@ -71,12 +75,12 @@ def build_feed(notices, settings, now, title, self_paths, max_items, component=N
         + f" bei {settings.get('SITENAME', '')}"
     )
     feed.author({"name": settings.get("AUTHOR") or settings.get("SITENAME", "")})
-    feed.link(href=f"{site_url}/{settings['OUTAGES_STATUS_URL']}", rel="alternate")
-    feed.link(href=f"{site_url}/{atom_path}", rel="self")
+    status_page = f"{site_url}/{settings['OUTAGES_STATUS_URL']}"
+    feed.link(href=status_page, rel="alternate", type="text/html")
+    feed.link(href=f"{site_url}/{atom_path}", rel="self", type="application/atom+xml")
     feed.language("de")
     feed.generator("Pelican outages plugin (feedgen)")
-    newest = entries[0][1].time if entries else now
-    feed.updated(newest)
+    feed.updated(entries[0][1].time if entries else quiet_since)
 
     for notice, update in entries:
         entry = feed.add_entry(order="append")
@@ -90,24 +94,41 @@ def build_feed(notices, settings, now, title, self_paths, max_items, component=N
         entry.content(_entry_html(notice, update), type="html")
         entry.category(term=notice.kind, label=v.KIND_LABELS[notice.kind])
     atom = feed.atom_str(pretty=True)
-    feed.link(href=f"{site_url}/{rss_path}", rel="self")
+    # feedgen writes the first self link as <atom:link rel="self"> and the last
+    # link of all as the channel's <link>: the RSS file itself, then /status/.
+    feed.link([{"href": f"{site_url}/{rss_path}", "rel": "self", "type": "application/rss+xml"},
+               {"href": status_page, "rel": "alternate", "type": "text/html"}], replace=True)
     rss = feed.rss_str(pretty=True)
     return atom, rss
 
 
-def build_feeds(state, registry, settings):
+def quiet_since(state, since=None):
+    """<updated> of a feed without entries: the start of the availability
+    record if known, else the newest update on the whole site, else the
+    start of the build's day. Never the build's clock time, which would make
+    an empty feed look changed on every build."""
+    if since is not None:
+        return since.replace(microsecond=0)
+    times = [u.time for n in state.notices for u in n.updates]
+    if times:
+        return max(times, key=utc)
+    local = state.now.astimezone(BERLIN)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def build_feeds(state, registry, settings, since=None):
     """{path: bytes} for the overall feeds and one pair per component."""
     max_items = int(settings.get("OUTAGES_FEED_MAX_ITEMS", 100))
     site = settings.get("SITENAME", "")
     files = {}
     paths = feed_paths(settings)
-    atom, rss = build_feed(state.notices, settings, state.now,
+    atom, rss = build_feed(state.notices, settings, quiet_since(state, since),
                            f"Störungsmeldungen – {site}", paths, max_items)
     files[paths[0]], files[paths[1]] = atom, rss
     for component in registry:
         notices = [n for n in state.notices if component.id in n.component_statuses]
         paths = feed_paths(settings, component.id)
-        atom, rss = build_feed(notices, settings, state.now,
+        atom, rss = build_feed(notices, settings, quiet_since(state, component.since or since),
                                f"Störungsmeldungen {component.name} – {site}", paths,
                                max_items, component)
         files[paths[0]], files[paths[1]] = atom, rss

@@ -50,6 +50,7 @@ class OutagesGenerator(Generator):
         self.notices = []
         self.problems = []
         self.state = None
+        self.record_start = None
         self.banner = None
         self.registry = ComponentRegistry()
         super().__init__(*args, **kwargs)
@@ -89,6 +90,7 @@ class OutagesGenerator(Generator):
         self.since = record_start or min(
             (n.updates[0].time for n in notices), key=utc, default=now)
         self.notices = notices
+        self.record_start = record_start
         self.state = compute_state(notices, self.registry, now, record_start)
         self.banner = build_banner(self.state)
         # Tell the build runner until when this output holds (plugins/build/uptodate.py).
@@ -169,7 +171,7 @@ class OutagesGenerator(Generator):
         api = StatusApi(self.state, settings, settings["OUTAGES_PAGE_ID"],
                         site_url, settings["OUTAGES_STATUS_URL"], self.since)
         files = dict(api.documents())
-        files.update(build_feeds(self.state, self.registry, settings))
+        files.update(build_feeds(self.state, self.registry, settings, self.record_start))
         files[settings["OUTAGES_CALENDAR"]] = build_calendar(self.state, settings)
         for notice in self.state.notices:
             path = settings["OUTAGES_CAP_PATH"].format(slug=notice.slug)

@@ -45,6 +45,55 @@ class DayCell:
 
 
 @dataclass
+class DayRun:
+    """Consecutive days of the bar with the same worst state: one mark on
+    /status/ instead of one per day, so the page stays small however many
+    components and days it shows."""
+
+    offset: int  # index of the first day in the bar
+    cells: list
+
+    @property
+    def length(self):
+        return len(self.cells)
+
+    @property
+    def status(self):
+        return self.cells[0].status
+
+    @property
+    def label(self):
+        return self.cells[0].label
+
+    @property
+    def has_data(self):
+        return self.cells[0].has_data
+
+    @property
+    def dates_text(self):
+        """'22.11.2026' or '25.08.2026 bis 21.11.2026'."""
+        first, last = self.cells[0], self.cells[-1]
+        if first is last:
+            return first.date_text
+        return f"{first.date_text} bis {last.date_text}"
+
+    @property
+    def text(self):
+        return f"{self.dates_text}: {self.label}"
+
+
+def day_runs(cells):
+    """The bar's days grouped into runs of the same state, in order."""
+    runs = []
+    for index, cell in enumerate(cells):
+        if runs and runs[-1].status == cell.status and runs[-1].has_data == cell.has_data:
+            runs[-1].cells.append(cell)
+        else:
+            runs.append(DayRun(index, [cell]))
+    return runs
+
+
+@dataclass
 class ComponentView:
     component: object
     status: str
@@ -53,6 +102,7 @@ class ComponentView:
     updated_at: dt.datetime | None
     availability: dict = field(default_factory=dict)  # days → fraction or None
     days: list = field(default_factory=list)
+    runs: list = field(default_factory=list)  # days grouped: [DayRun]
     bar_text: str = ""
     notices: list = field(default_factory=list)  # active notices touching it
 
@@ -163,14 +213,15 @@ def day_cells(intervals, now, since=None, days=BAR_DAYS):
 
 
 def bar_text(cells):
-    """The text equivalent of a 90-day bar (shown and read out)."""
+    """The text equivalent of a 90-day bar (shown and read out): every day
+    that was not fine, consecutive days with the same state together."""
     counted = [c for c in cells if c.has_data]
     good = sum(1 for c in counted if c.status == v.OPERATIONAL)
-    bad = [c for c in counted if c.status != v.OPERATIONAL]
+    bad = [r for r in day_runs(cells) if r.has_data and r.status != v.OPERATIONAL]
     first = f"Letzte {len(cells)} Tage: "
     if not bad:
         return first + f"an allen {len(counted)} Tagen ohne Einschränkung."
-    details = "; ".join(f"{c.date_text}: {c.label}" for c in bad)
+    details = "; ".join(run.text for run in bad)
     days_word = "Tag" if good == 1 else "Tagen"
     return first + f"an {good} {days_word} ohne Einschränkung; {details}."
 
@@ -212,6 +263,7 @@ def compute_state(notices, registry, now, since_default=None):
                 start = max(start, utc(since))
             view.availability[days] = availability(intervals, start, now_utc)
         view.days = day_cells(intervals, now, since)
+        view.runs = day_runs(view.days)
         view.bar_text = bar_text(view.days)
         views.append(view)
 

@@ -63,6 +63,36 @@ class RemotePost:
     remote: Remote
     text: str
     links: set = field(default_factory=set)
+    created: dt.datetime | None = None  # None: unknown, never taken as "old"
+
+
+@dataclass
+class Timeline:
+    """The account's own posts, newest first, as far back as they were read.
+    `complete` is False when the reading stopped at its cap before it reached
+    the time asked for: a post not among them may still be on the account."""
+
+    posts: list
+    complete: bool = True
+
+
+def _keep_reading(posts, page_oldest, limit, since, cap):
+    """Whether to fetch another page (see `recent` of the clients)."""
+    if len(posts) >= cap:
+        return False
+    if since is None:
+        return len(posts) < limit
+    return page_oldest is None or page_oldest >= since
+
+
+def _parse_time(value):
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 class Redactor:
@@ -161,6 +191,12 @@ class MastodonClient:
         self.max_characters = None
         self.url_length = 23
 
+    def _cut(self, exc):
+        return _short(exc, self.redact)
+
+    def _detail(self, exc):
+        return _mastodon_detail(exc, self.redact)
+
     def _remember(self, response, *args, **kwargs):
         self._last_response = response
 
@@ -184,20 +220,20 @@ class MastodonClient:
                 "Mastodon: rate limit reached (HTTP 429)", self._retry_after()
             ) from None
         except errors.MastodonNetworkError as exc:
-            raise Transient(self.redact(f"Mastodon: network error ({_short(exc)})")) from None
+            raise Transient(self.redact(f"Mastodon: network error ({self._cut(exc)})")) from None
         except errors.MastodonServerError as exc:
             raise Transient(
-                self.redact(f"Mastodon: server error ({_mastodon_detail(exc)})")
+                self.redact(f"Mastodon: server error ({self._detail(exc)})")
             ) from None
         except errors.MastodonUnauthorizedError as exc:
             raise AuthFailed(
-                self.redact(f"Mastodon: access token refused ({_mastodon_detail(exc)})"), 401
+                self.redact(f"Mastodon: access token refused ({self._detail(exc)})"), 401
             ) from None
         except errors.MastodonAPIError as exc:
             status = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
             if status == 403:
                 raise AuthFailed(
-                    self.redact(f"Mastodon: not allowed ({_mastodon_detail(exc)})"), 403
+                    self.redact(f"Mastodon: not allowed ({self._detail(exc)})"), 403
                 ) from None
             if status == 429:
                 raise RateLimited(
@@ -205,13 +241,13 @@ class MastodonClient:
                 ) from None
             if status is not None and status >= 500:
                 raise Transient(
-                    self.redact(f"Mastodon: server error ({_mastodon_detail(exc)})")
+                    self.redact(f"Mastodon: server error ({self._detail(exc)})")
                 ) from None
             raise Permanent(
-                self.redact(f"Mastodon: refused ({_mastodon_detail(exc)})"), status
+                self.redact(f"Mastodon: refused ({self._detail(exc)})"), status
             ) from None
         except errors.MastodonError as exc:
-            raise Permanent(self.redact(f"Mastodon: {_short(exc)}")) from None
+            raise Permanent(self.redact(f"Mastodon: {self._cut(exc)}")) from None
 
     def connect(self):
         """Check the token and learn the account and the instance's limits."""
@@ -238,17 +274,23 @@ class MastodonClient:
                     "set SOCIAL_MASTODON_LIMIT to the instance's limit"
                 )
 
-    def recent(self, limit):
+    def recent(self, limit, since=None, cap=None):
+        """The account's own posts, newest first (GET accounts/:id/statuses,
+        40 a page, older pages by max_id): the newest `limit`, or with
+        `since` every post back to that time, at most `cap`."""
+        cap = max(cap or limit, limit)
         posts, max_id = [], None
-        while len(posts) < limit:
+        complete = False
+        while True:
             page = self._call(
                 self.api.account_statuses,
                 self.account_id,
-                limit=min(40, limit - len(posts)),
+                limit=40 if since is not None else min(40, limit - len(posts)),
                 max_id=max_id,
                 exclude_reblogs=True,
             )
             if not page:
+                complete = True
                 break
             for status in page:
                 links = {normalise_link(u) for u in html_links(status.get("content"))}
@@ -260,12 +302,14 @@ class MastodonClient:
                         Remote(str(status["id"]), status.get("url") or status.get("uri") or ""),
                         html_text(status.get("content")),
                         links,
+                        _parse_time(status.get("created_at")),
                     )
                 )
             max_id = page[-1]["id"]
-            if len(page) < 40:
+            if not _keep_reading(posts, posts[-1].created, limit, since, cap):
+                complete = since is None or len(posts) < cap
                 break
-        return posts
+        return Timeline(posts, complete)
 
     def send(self, post, parent, output_path=None):
         status = self._call(
@@ -279,16 +323,18 @@ class MastodonClient:
         return Remote(str(status["id"]), status.get("url") or status.get("uri") or ""), []
 
 
-def _mastodon_detail(exc):
+def _mastodon_detail(exc, redact):
     args = exc.args
     if len(args) >= 4:
         status, reason, message = args[1], args[2], args[3]
-        return f"HTTP {status} {reason}" + (f": {message}" if message else "")
-    return _short(exc)
+        return _short(f"HTTP {status} {reason}" + (f": {message}" if message else ""), redact)
+    return _short(exc, redact)
 
 
-def _short(exc, limit=200):
-    text = " ".join(str(exc).split()) or type(exc).__name__
+def _short(exc, redact, limit=200):
+    """The error's text on one line, secrets masked first and then cut to
+    `limit` characters: cut first, a secret split by the cut would show."""
+    text = redact(" ".join(str(exc).split())) or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -314,6 +360,9 @@ class BlueskyClient:
         self.did = None
         self.handle = handle
 
+    def _cut(self, exc):
+        return _short(exc, self.redact)
+
     def _call(self, function, *args, **kwargs):
         import httpx
         from atproto_client import exceptions as ex
@@ -329,26 +378,26 @@ class BlueskyClient:
         except ex.NetworkError as exc:  # includes InvokeTimeoutError; 409/413/502 too
             status = exc.response.status_code if exc.response is not None else None
             if status == 413:
-                raise Permanent(self.redact(f"Bluesky: too large ({_short(exc)})"), 413) from None
+                raise Permanent(f"Bluesky: too large ({self._cut(exc)})", 413) from None
             kind = "timeout" if isinstance(exc, ex.InvokeTimeoutError) else "network error"
             raise Transient(
-                self.redact(f"Bluesky: {kind} ({_short(exc.__cause__ or exc)})")
+                self.redact(f"Bluesky: {kind} ({self._cut(exc.__cause__ or exc)})")
             ) from None
         except ex.UnauthorizedError as exc:
             raise AuthFailed(
-                self.redact(f"Bluesky: login or token refused ({_short(exc)})"), 401
+                self.redact(f"Bluesky: login or token refused ({self._cut(exc)})"), 401
             ) from None
         except ex.RequestErrorBase as exc:
             status = exc.response.status_code if exc.response is not None else None
             if status is not None and status >= 500:
-                raise Transient(self.redact(f"Bluesky: server error ({_short(exc)})")) from None
-            raise Permanent(self.redact(f"Bluesky: refused ({_short(exc)})"), status) from None
+                raise Transient(self.redact(f"Bluesky: server error ({self._cut(exc)})")) from None
+            raise Permanent(self.redact(f"Bluesky: refused ({self._cut(exc)})"), status) from None
         except AtProtocolError as exc:
-            raise Permanent(self.redact(f"Bluesky: {_short(exc)}")) from None
+            raise Permanent(self.redact(f"Bluesky: {self._cut(exc)}")) from None
         except httpx.TransportError as exc:
             # atproto maps only timeouts and network errors; a connection closed
             # without an answer (httpx.RemoteProtocolError) comes through as is.
-            raise Transient(self.redact(f"Bluesky: connection lost ({_short(exc)})")) from None
+            raise Transient(self.redact(f"Bluesky: connection lost ({self._cut(exc)})")) from None
 
     def connect(self):
         """One session per run, reused for every post (createSession is
@@ -369,17 +418,23 @@ class BlueskyClient:
         rkey = uri.rsplit("/", 1)[-1]
         return f"{self.web_url}/profile/{self.handle}/post/{rkey}"
 
-    def recent(self, limit):
+    def recent(self, limit, since=None, cap=None):
+        """The account's own posts, newest first (com.atproto.repo.listRecords
+        on the PDS itself, 100 a page, by cursor; getAuthorFeed would need the
+        AppView and lags behind): the newest `limit`, or with `since` every
+        post back to that time, at most `cap`."""
         from atproto import models
 
+        cap = max(cap or limit, limit)
         posts, cursor = [], None
-        while len(posts) < limit:
+        complete = False
+        while True:
             page = self._call(
                 self.client.com.atproto.repo.list_records,
                 models.ComAtprotoRepoListRecords.Params(
                     repo=self.did,
                     collection="app.bsky.feed.post",
-                    limit=min(100, limit - len(posts)),
+                    limit=100 if since is not None else min(100, limit - len(posts)),
                     cursor=cursor,
                 ),
             )
@@ -397,13 +452,18 @@ class BlueskyClient:
                             links.add(normalise_link(_get(feature, "uri")))
                 posts.append(
                     RemotePost(
-                        Remote(record.uri, self.web_link(record.uri), record.cid), text, links
+                        Remote(record.uri, self.web_link(record.uri), record.cid), text, links,
+                        _parse_time(_get(value, "created_at") or _get(value, "createdAt")),
                     )
                 )
             cursor = page.cursor
             if not cursor or not page.records:
+                complete = True
                 break
-        return posts
+            if not _keep_reading(posts, posts[-1].created, limit, since, cap):
+                complete = since is None or len(posts) < cap
+                break
+        return Timeline(posts, complete)
 
     def _thumb(self, card, output_path, notes):
         """Upload the article's image for the link card, from the built site."""

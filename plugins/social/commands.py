@@ -43,6 +43,7 @@ class Config:
     max_wait: float = 300.0
     max_age_days: float | None = 14
     reconcile_limit: int = 100
+    reconcile_max: int = 5000
     live_check: bool = True
     mastodon_visibility: str = "public"
     bluesky_default_url: str = "https://bsky.social"
@@ -64,6 +65,7 @@ def config_from_settings(settings, ledger_path=None):
         max_wait=float(settings["SOCIAL_MAX_WAIT"]),
         max_age_days=settings["SOCIAL_MAX_AGE_DAYS"],
         reconcile_limit=int(settings["SOCIAL_RECONCILE_LIMIT"]),
+        reconcile_max=int(settings["SOCIAL_RECONCILE_MAX"]),
         live_check=bool(settings["SOCIAL_LIVE_CHECK"]),
         mastodon_visibility=settings["SOCIAL_MASTODON_VISIBILITY"],
         bluesky_default_url=settings["SOCIAL_BLUESKY_DEFAULT_URL"],
@@ -268,6 +270,7 @@ def run(
         max_wait=config.max_wait,
         max_age_days=config.max_age_days,
         reconcile_limit=config.reconcile_limit,
+        reconcile_max=config.reconcile_max,
         output_path=config.output_path,
         now=now or dt.datetime.now(dt.UTC),
     )
@@ -294,8 +297,8 @@ def run(
             if not ledger.existed:
                 say(
                     f"note: {config.ledger_path} does not exist yet; every post is checked "
-                    "against the account's recent posts before it is sent (use --init on a "
-                    "site that posted before)."
+                    "against the account's posts since it could have been sent before it is "
+                    "sent (use --init on a site that posted before)."
                 )
             clients = make_clients(config, env, redact, only)
             live = LiveCheck(config.timeout, redact) if config.live_check else None

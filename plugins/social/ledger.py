@@ -111,12 +111,15 @@ class Ledger:
         entry["state"] = INTENT
         entry["attempts"] = entry.get("attempts", 0) + 1
         entry["intent_at"] = _now()
+        # The first attempt is the earliest the post can be on the account.
+        entry.setdefault("first_intent_at", entry["intent_at"])
         entry.pop("error", None)
         self.save()
 
     def record_done(self, post, remote, via, save=True):
         entry = self._entry(post)
         entry.update(state=DONE, done_at=_now(), via=via)
+        entry.pop("first_intent_at", None)
         entry.pop("error", None)
         if remote is not None:
             entry.update(remote_id=remote.id, remote_url=remote.url)
@@ -131,6 +134,7 @@ class Ledger:
         entry = self._entry(post)
         if not arrived_unknown:
             entry["state"] = FAILED
+            entry.pop("first_intent_at", None)  # refused: nothing of it arrived
         entry["error"] = message
         self.save()
 

@@ -7,15 +7,21 @@ notice's first post comes before its replies):
 2. The account's own recent posts are searched for the post's link
    (reconciliation). That catches an earlier run that crashed between the
    network call and the ledger write, a lost ledger and a renamed source file.
+   Where a post may already be out there (an "intent" in the ledger, or no
+   ledger at all) the search reads back over the whole time it could have
+   been sent, page by page, not only the newest posts.
 3. The live page must answer 200 and show the post's og:title; otherwise the
-   post is deferred to the next run (the link card would be wrong).
+   post is deferred to the next run (the link card would be wrong), and so
+   are the network's later posts: posts go out in the queue's order.
 4. The intent is written to the ledger, the post is sent, the result written.
    Timeouts and 5xx are retried with exponential backoff, but only after
    looking again whether the failed attempt arrived after all; 429 waits for
    Retry-After; 401/403/422 fail at once.
 """
 
+import codecs
 import datetime as dt
+import email.message
 import logging
 import random
 import re
@@ -62,6 +68,7 @@ class Options:
     max_wait: float = 300.0
     max_age_days: float | None = 14
     reconcile_limit: int = 100
+    reconcile_max: int = 5000
     output_path: str | None = None
     now: dt.datetime | None = None
 
@@ -79,6 +86,36 @@ class _Deferral(Exception):
 
 class _Unknown(Exception):
     """The post may or may not have arrived; the ledger keeps it in "intent"."""
+
+
+class _Unchecked(Exception):
+    """The account holds more posts in the window than we may read."""
+
+
+# Clocks disagree (ours, the server's, an editor's date): look a day further back.
+CLOCK_SLACK = dt.timedelta(days=1)
+
+
+def page_text(body, content_type=None):
+    """An HTML page's text decoded as a browser decodes it: a byte order mark
+    first, then the charset the server names, then <meta charset> (or
+    http-equiv) near the top of the page, and UTF-8 when none says anything.
+    `requests` would fall back to Latin-1 for text/html without a charset,
+    which nginx, Apache and Python's http.server all send by default."""
+    from bs4.dammit import EncodingDetector
+
+    data, encoding = EncodingDetector.strip_byte_order_mark(body)
+    if not encoding and content_type:
+        header = email.message.Message()
+        header["content-type"] = content_type
+        encoding = header.get_content_charset()
+    if not encoding:
+        encoding = EncodingDetector.find_declared_encoding(data, is_html=True)
+    try:
+        codecs.lookup(encoding or "utf-8")
+    except LookupError:
+        encoding = None
+    return data.decode(encoding or "utf-8", errors="replace")
 
 
 def squash(text):
@@ -129,7 +166,8 @@ class LiveCheck:
             return self.redact(f"page not reachable yet ({type(exc).__name__})"), None, set()
         if response.status_code != 200:
             return f"page not live yet (HTTP {response.status_code})", None, set()
-        soup = BeautifulSoup(response.text, "html.parser")
+        text = page_text(response.content, response.headers.get("Content-Type"))
+        soup = BeautifulSoup(text, "html.parser")
         meta = soup.find("meta", attrs={"property": "og:title"})
         shown = " ".join((meta.get("content") or "").split()) if meta else None
         return None, shown, {tag["id"] for tag in soup.find_all(id=True)}
@@ -151,7 +189,8 @@ class Poster:
         self.after_send = after_send
         self.results = []
         self.done_before = 0
-        self._recent = {}
+        self._recent = {}  # network → Timeline read so far
+        self._since = {}  # network → how far back posts in doubt may lie
         self._blocked = {}
         self._shared = Counter((p["network"], normalise_link(p["link"])) for p in posts)
         self._by_link = None
@@ -198,9 +237,8 @@ class Poster:
     def _too_old(self, post):
         if self.options.max_age_days is None or self.ledger.get(post["key"]) is not None:
             return False
-        now = self.options.now or dt.datetime.now(dt.UTC)
         date = dt.datetime.fromisoformat(post["date"])
-        return date < now - dt.timedelta(days=float(self.options.max_age_days))
+        return date < self._now() - dt.timedelta(days=float(self.options.max_age_days))
 
     def _parent(self, post):
         """(ready, parent Remote or None, reason)."""
@@ -218,18 +256,61 @@ class Poster:
             "",
         )
 
+    def _in_doubt(self, post):
+        """May the post already be on the account without the ledger knowing?
+        After an unanswered attempt ("intent"), and for every post when there
+        is no ledger from earlier runs (first run, or lost)."""
+        return self.ledger.state(post["key"]) == INTENT or self._fresh_ledger
+
+    def _window_start(self, post):
+        """The earliest time the post can have been sent: its first attempt
+        for an "intent", else its own date (nothing is posted before it), but
+        never before the age limit (older ones are not posted at all)."""
+        entry = self.ledger.get(post["key"]) or {}
+        first_attempt = entry.get("first_intent_at") or entry.get("intent_at")
+        if entry.get("state") == INTENT and first_attempt:
+            start = dt.datetime.fromisoformat(first_attempt)
+        else:
+            start = dt.datetime.fromisoformat(post["date"])
+            if self.options.max_age_days is not None:
+                limit = self._now() - dt.timedelta(days=float(self.options.max_age_days))
+                start = max(start, limit)
+        return start - CLOCK_SLACK
+
+    def _now(self):
+        return self.options.now or dt.datetime.now(dt.UTC)
+
     def _find(self, client, post, refresh=False):
+        """The post on the account, or None. Posts in doubt are looked for
+        over the whole time they could have been sent; the others among the
+        newest posts only (a renamed source file, say). `refresh` reads the
+        newest posts again (after an unanswered attempt to send)."""
         name = post["network"]
-        if refresh or name not in self._recent:
-            self._recent[name] = client.recent(self.options.reconcile_limit)
+        since = self._since.get(name)
+        if refresh and name in self._recent:
+            newest = client.recent(self.options.reconcile_limit)
+            known = {p.remote.id for p in newest.posts}
+            older = [p for p in self._recent[name].posts if p.remote.id not in known]
+            self._recent[name] = type(newest)(newest.posts + older, self._recent[name].complete)
+        elif name not in self._recent:
+            self._recent[name] = client.recent(
+                self.options.reconcile_limit, since=since, cap=self.options.reconcile_max
+            )
+        timeline = self._recent[name]
         link = normalise_link(post["link"])
         ambiguous = self._shared[(name, link)] > 1
-        for remote_post in self._recent[name]:
+        for remote_post in timeline.posts:
             if link not in remote_post.links:
                 continue
             if ambiguous and squash(remote_post.text) != squash(post["text"]):
                 continue
             return remote_post
+        if not refresh and since is not None and not timeline.complete and self._in_doubt(post):
+            raise _Unchecked(
+                f"the account has more than {self.options.reconcile_max} posts since "
+                f"{since:%Y-%m-%d}; not all could be checked (raise SOCIAL_RECONCILE_MAX, "
+                "or run with --init if everything up to now was posted)"
+            )
         return None
 
     # -- modes ------------------------------------------------------------
@@ -250,8 +331,11 @@ class Poster:
         for network in dict.fromkeys(p["network"] for p in self.posts):
             for post in self._pending(network):
                 client = self.clients.get(network)
+                old = self._old_key(post)
                 if isinstance(client, str):
                     self._result(SKIPPED, post, client)
+                elif old:
+                    self._result(RECONCILED, post, f"posted before as {old}")
                 elif self._too_old(post):
                     self._result(SKIPPED, post, self._too_old_reason())
                 elif (
@@ -302,9 +386,16 @@ class Poster:
                     RECONCILED, post, f"posted before as {old}", entry.get("remote_url", "")
                 )
                 renamed.append(post)
-        pending = [p for p in pending if p not in renamed]
+        # Decided without the network, as --dry-run decides it.
+        too_old = [p for p in pending if p not in renamed and self._too_old(p)]
+        for post in too_old:
+            self._result(SKIPPED, post, self._too_old_reason())
+        pending = [p for p in pending if p not in renamed and p not in too_old]
         if not pending:
             return
+        doubtful = [self._window_start(p) for p in pending if self._in_doubt(p)]
+        if doubtful:
+            self._since[network] = min(doubtful)
         try:
             self._with_retries(client.connect)
         except (PostError, _Deferral, _Unknown) as exc:
@@ -312,11 +403,17 @@ class Poster:
                 status = DEFERRED if isinstance(exc, (_Deferral, RateLimited)) else FAILED
                 self._result(status, post, f"could not log in: {exc}")
             return
+        held_by = None  # the first post the live check deferred: later ones wait for it
         for post in pending:
             if network in self._blocked:
                 self._result(DEFERRED, post, self._blocked[network])
                 continue
-            self._one(client, post)
+            if held_by:
+                self._result(DEFERRED, post, f"waits for the older post {held_by}, which goes "
+                             "out first (the queue's order)")
+                continue
+            if self._one(client, post) == "not live":
+                held_by = post["key"]
 
     def _with_retries(self, call):
         for attempt in range(1, self.options.retries + 1):
@@ -346,10 +443,10 @@ class Poster:
             return
         # Without a ledger from earlier runs (first run, or lost) any post may
         # already be out there: then an unreadable timeline means "wait".
-        in_doubt = self.ledger.state(post["key"]) == INTENT or self._fresh_ledger
+        in_doubt = self._in_doubt(post)
         try:
             found = self._with_retries(lambda: self._find(client, post))
-        except (PostError, _Deferral) as exc:
+        except (PostError, _Deferral, _Unchecked) as exc:
             if in_doubt:
                 self._result(
                     FAILED,
@@ -367,7 +464,7 @@ class Poster:
             reason = self.live_check(post)
             if reason:
                 self._result(DEFERRED, post, reason)
-                return
+                return "not live"
         try:
             client.check(post)
         except Permanent as exc:

@@ -33,7 +33,10 @@ DEFAULTS = {
     "SOCIAL_BACKOFF_MAX": 60.0,
     "SOCIAL_MAX_WAIT": 300.0,  # a longer Retry-After defers the network to the next run
     "SOCIAL_MAX_AGE_DAYS": 14,  # never-posted items older than this are not posted
-    "SOCIAL_RECONCILE_LIMIT": 100,  # own recent posts searched for a post's link
+    "SOCIAL_RECONCILE_LIMIT": 100,  # own newest posts searched for a post's link
+    # A post that may be out already (an unanswered attempt, no ledger) is looked
+    # for in every own post back to when it could have been sent, at most this many.
+    "SOCIAL_RECONCILE_MAX": 5000,
     "SOCIAL_LIVE_CHECK": True,  # wait until the page answers 200 with its og:title
     "SOCIAL_MASTODON_VISIBILITY": "public",
     "SOCIAL_BLUESKY_DEFAULT_URL": "https://bsky.social",

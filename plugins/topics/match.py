@@ -10,6 +10,10 @@ How a word counts for a topic (all decided once per distinct word form and cache
 - hyphenated forms and hashtags are split: "Social-Media-Team" holds the phrase
   "Social Media", "#SocialMedia" and "#Kundenvertrauen" count like the words;
 - phrases ("soziale Netzwerke") match word by word on lemmas, inside one clause;
+- separable verbs count where German splits them: a particle at the end of a
+  clause joins a form of its verb earlier in the same clause ("wir legen offen,
+  was schiefging" → offenlegen; "fällt … aus" → ausfallen), and so do terms of
+  an adverb and a verb ("das sagen wir offen" → "offen sagen");
 - an intensifier-like term ("echt") does not count when it is uninflected and
   directly followed by another word ("echt schnell"), but does in "echte Menschen"
   or "wirkt echt.";
@@ -35,14 +39,18 @@ from itertools import compress, repeat
 
 from german import lemmas
 
-from .text import BOUNDARY, ending, sentence_starts, sentence_text
+from .text import BOUNDARY, CLOSERS, OPENERS, ending, sentence_starts, sentence_text
 
-ENGINE_VERSION = "topics-match-3"  # change it when matching changes: caches are keyed by it
+ENGINE_VERSION = "topics-match-4"  # change it when matching changes: caches are keyed by it
 PLACE_WEIGHTS = {"title": 3.0, "heading": 2.0, "summary": 2.0, "body": 1.0}
 PLACE_ORDER = ("title", "summary", "heading", "body")
 BODY_NORM_WORDS = 300
 BODY_NORM_POWER = 0.75
 MAX_EVIDENCE = 6
+# Short texts (replies, short FAQ answers) need a smaller score (see short_text_factor).
+SHORT_TEXT_WORDS = 100
+SHORT_TEXT_FACTOR = 0.55
+SHORT_TEXT_ONE_PLACE = 80
 MAX_SENTENCE_CHARS = 240
 # Linking elements between compound parts ("Vertrauen-s-verlust", "Kunde-n-dialog").
 FUGEN = ("", "s", "es", "n", "en", "er", "e", "ns")
@@ -58,6 +66,16 @@ ENDER = 1
 STOPWORDS = frozenset("""der die das den dem des ein eine einer einem einen eines und oder
     auf an am in im ins um zu zum zur mit von vom bei sich nicht diesem dieser diese""".split())
 FOLD = str.maketrans("äöüß", "aous")
+# Particles of separable verbs ("offen|legen", "zurück|rufen"): at the end of a
+# clause they belong to a verb earlier in it.
+PARTICLES = frozenset("""ab an auf aus bei dar durch ein fest fort frei gut heim her herab heran herauf
+    heraus herein herum herunter hervor hin hinaus hinein hinzu hoch klar los mit nach nieder offen
+    schief schön statt teil um vor voran voraus vorbei vorweg weg weiter wieder zu zurecht zurück
+    zusammen""".split())
+CLAUSE_END = ".,;:!?…"
+COMPOUND_WEIGHT = 0.7  # a noun term inside a compound, relative to the word itself
+MIN_COMPOUND_MEMBER = 5  # shorter terms ("Chat", "Fan") are too often part of other words
+SEPARABLE_REACH = 15  # tokens a particle looks back for its verb
 # Inseparable prefixes are not compound members: "Zerstörung" is not a kind of Störung.
 NOT_A_MODIFIER = frozenset("zer ver ent emp miss miß ur".split())
 
@@ -133,19 +151,33 @@ class Matcher:
                 self._add_term(index, spec, negative=False)
             for spec in topic.negative:
                 self._add_term(index, spec, negative=True)
+            listed = {_cf(spec.text) for spec in topic.parts}
             for spec in topic.parts:
                 ref = Ref(index, spec.text, spec.weight, False)
                 self.parts.append((_cf(spec.text), ref))
+            for spec in topic.terms:
+                # A noun term also counts as the head or modifier of a compound
+                # ("Pauschale" in "Versandpauschale", "Kündigung" in
+                # "Kündigungsseite"), a little weaker than the word itself.
+                if _compound_member(spec) and _cf(spec.text) not in listed:
+                    ref = Ref(index, spec.text.lower(), round(spec.weight * COMPOUND_WEIGHT, 3), False)
+                    self.parts.append((_cf(spec.text), ref))
         self.parts.sort(key=lambda item: (-len(item[0]), item[0], item[1].topic))
         self.parts_re = (
             re.compile("|".join(re.escape(p) for p, _ in self.parts)) if self.parts else None
         )
         for key in list(self.word_terms) + list(self.anchors):
             self._add_prefix(key)
+        self.separable = defaultdict(list)  # particle → (verb lemma, Ref)
+        for index, topic in enumerate(self.topics):
+            for spec in topic.terms:
+                self._add_separable(index, spec)
         self._relevant = {}
         self._irrelevant = set()
         self._keys = {}
         self._raw = {}  # whitespace token → raw_info, only when something can count
+        self._tokens = {}  # whitespace token → its word forms, for phrases and particles
+        self._phrase_words = {}  # whitespace token → _phrase_word()
         self._raw_class = {}  # whitespace token → RELEVANT | ENDER bits, for every token seen
 
     # -- compiling ---------------------------------------------------------
@@ -172,6 +204,22 @@ class Matcher:
         for keyset in keysets:
             for key in keyset:
                 self._add_prefix(key)
+
+    def _add_separable(self, index, spec):
+        """"offenlegen" waits for "offen" at a clause end and "legen" before it;
+        "offen sagen" for "offen" and "sagen"."""
+        ref = Ref(index, spec.text, spec.weight, False)
+        words = spec.text.split(" ")
+        if len(words) == 2 and words[0].islower() and words[0] not in STOPWORDS and words[1].islower():
+            self.separable[_cf(words[0])].append((_cf(words[1]), ref))
+            return
+        if len(words) != 1 or not spec.text.islower() or not spec.text.endswith(("en", "ern", "eln")):
+            return
+        for particle in sorted(PARTICLES, key=len, reverse=True):
+            verb = spec.text[len(particle):]
+            if spec.text.startswith(particle) and len(verb) >= 4:
+                self.separable[particle].append((_cf(verb), ref))
+                return
 
     def _add_prefix(self, key):
         folded = key.translate(FOLD)
@@ -284,14 +332,21 @@ class Matcher:
     def raw_info(self, raw):
         """For a whitespace-separated token ("„Vertrauen“,"): what it can contribute.
 
-        (simple, special): `simple` are (topic, Ref, form) hits that need no
-        context; `special` are (form, FormInfo, closed_left, closed_right) for
-        intensifier terms and phrase anchors, where closed_* says punctuation
-        sits on that side (a phrase or an intensifier does not reach across it).
-        None when nothing in the token can count. Cached by the caller.
+        (simple, special, particle): `simple` are (topic, Ref, form) hits that
+        need no context; `special` are (form, FormInfo, closed_left, closed_right)
+        for intensifier terms and phrase anchors, where closed_* says punctuation
+        sits on that side (a phrase or an intensifier does not reach across it);
+        `particle` is (form, [(verb, Ref)]) for a particle of a separable verb
+        that ends a clause ("offen,"), else None. None when nothing in the token
+        can count. Cached by the caller.
         """
+        if raw.lstrip(OPENERS).startswith(("@", "^")):
+            return None  # a handle ("@misstrauisch") or a signature ("^jk") is a name, not a word
         forms = lemmas.tokenize(raw)
         simple, special = [], []
+        particle = None
+        if len(forms) == 1 and forms[0] in self.separable and raw.rstrip(CLOSERS)[-1:] in CLAUSE_END:
+            particle = (forms[0], self.separable[forms[0]])
         for form in forms:
             info = self.form_info(form)
             if info is None:
@@ -305,9 +360,9 @@ class Matcher:
             if context or info.anchors:
                 special.append((form, info, not raw.startswith(form) or len(forms) > 1,
                                 not raw.endswith(form) or len(forms) > 1))
-        if not simple and not special:
+        if not simple and not special and particle is None:
             return None
-        return tuple(simple), tuple(special)
+        return tuple(simple), tuple(special), particle
 
     def scan(self, text, split=True):
         """(word count, hits, words, sentence starts) for the text of one place.
@@ -329,7 +384,8 @@ class Matcher:
             flags = list(map(classes.__getitem__, words))
         count = len(words) - words.count(BOUNDARY)
         positions = list(compress(range(len(words)), map(RELEVANT.__and__, flags)))
-        if not positions:
+        closing = self._closing_particle(words)  # a bare particle: no clause end in raw_info
+        if not positions and closing is None:
             return count, [], words, [0]
         if split:
             starts = sentence_starts(words, list(compress(range(len(words)), map(ENDER.__and__, flags))))
@@ -341,8 +397,10 @@ class Matcher:
         last = len(words) - 1
         single = len(starts) == 1
         for i in positions:
-            simple, special = raw_map[words[i]]
+            simple, special, particle = raw_map[words[i]]
             sentence = 0 if single else bisect.bisect_right(starts, i) - 1
+            if particle is not None:
+                self._separable(words, i, starts[sentence], particle, sentence, append)
             for topic, ref, form in simple:
                 append((sentence, topic, ref, form, i, i + 1))
             for form, info, closed_left, closed_right in special:
@@ -364,28 +422,79 @@ class Matcher:
                     shown = self._phrase(words, first, end, i, keysets)
                     if shown:
                         append((sentence, ref.topic, ref, shown, first, end))
+        if closing is not None:
+            sentence = len(starts) - 1
+            self._separable(words, closing, starts[sentence], (words[closing], self.separable[words[closing]]),
+                            sentence, append)
         return count, _neutralize(hits), words, starts
+
+    def _forms(self, raw):
+        """lemmas.tokenize(raw), remembered: phrases and particles look at the same
+        neighbouring tokens again and again."""
+        try:
+            return self._tokens[raw]
+        except KeyError:
+            forms = self._tokens[raw] = lemmas.tokenize(raw)
+            return forms
+
+    def _closing_particle(self, words):
+        """Index of the last word when it is a particle without a full stop
+        (a title or heading ending in "offen"), else None; it ends a clause too."""
+        if words and words[-1] != BOUNDARY and words[-1] not in self.separable:
+            return None
+        end = len(words) - 1
+        while end >= 0 and words[end] == BOUNDARY:
+            end -= 1
+        if end < 1 or words[end] not in self.separable:
+            return None
+        return end
+
+    def _separable(self, words, at, sentence_start, particle, sentence, append):
+        """Hits of separable verbs whose particle ends a clause at `at`: the verb is
+        looked for earlier in the same clause ("Wir legen die Zahlen offen.")."""
+        particle_form, entries = particle
+        for j in range(at - 1, max(sentence_start, at - SEPARABLE_REACH) - 1, -1):
+            raw = words[j]
+            if raw == BOUNDARY or raw.rstrip(CLOSERS)[-1:] in CLAUSE_END:
+                return
+            forms = self._forms(raw)
+            if len(forms) != 1 or (forms[0][:1].isupper() and j != sentence_start):
+                continue
+            keys = self.keys_of(forms[0]) + _strong_infinitives(forms[0])
+            for verb, ref in entries:
+                if verb in keys:
+                    append((sentence, ref.topic, ref, f"{forms[0]} … {particle_form}", at, at + 1))
 
     def _intensifies(self, following):
         """Is `following` a plain word (no opening punctuation) that an "echt" would intensify?"""
-        forms = lemmas.tokenize(following)
+        forms = self._forms(following)
         return bool(forms) and following.startswith(forms[0]) and forms[0].casefold() not in NOT_INTENSIFIED
 
     def _phrase(self, words, first, end, anchor, keysets):
         """The phrase's words when words[first:end] match keysets without punctuation inside."""
         shown = []
+        cache = self._phrase_words
         for k in range(first, end):
             raw = words[k]
-            forms = lemmas.tokenize(raw)
-            if len(forms) != 1:
+            word = cache.get(raw)
+            if word is None:
+                word = cache[raw] = self._phrase_word(raw)
+            form, keys, open_left, open_right = word
+            if form is None or (k > first and not open_left) or (k < end - 1 and not open_right):
                 return None
-            form = forms[0]
-            if (k > first and not raw.startswith(form)) or (k < end - 1 and not raw.endswith(form)):
-                return None
-            if k != anchor and not keysets[k - first].intersection(self.keys_of(form)):
+            if k != anchor and keysets[k - first].isdisjoint(keys):
                 return None
             shown.append(form)
         return " ".join(shown)
+
+    def _phrase_word(self, raw):
+        """(form, keys, nothing before it, nothing after it) of a token inside a
+        phrase; form None when the token is no single word. Worked out once per token."""
+        forms = self._forms(raw)
+        if len(forms) != 1:
+            return None, (), False, False
+        form = forms[0]
+        return form, self.keys_of(form), raw.startswith(form), raw.endswith(form)
 
     # -- documents ---------------------------------------------------------
 
@@ -467,7 +576,9 @@ def _neutralize(hits):
     if simple:  # single words only: at most one hit per topic and token
         unique = {}
         for hit in hits:
-            unique.setdefault((hit[4], hit[1]), hit)
+            old = unique.get((hit[4], hit[1]))
+            if old is None or _better(hit[2], old[2]):
+                unique[(hit[4], hit[1])] = hit
         return list(unique.values()) if len(unique) < len(hits) else hits
     # Spans are runs of token positions, so two overlap exactly when they share
     # a position: sets of covered positions per topic make each check O(length)
@@ -500,6 +611,25 @@ def _neutralize(hits):
     kept += [hit for hit in hits if hit[2].negative]
     kept.sort(key=lambda h: (h[4], h[1], h[2].negative))
     return kept
+
+
+UMLAUTS = str.maketrans("äöü", "aou")
+
+
+def _compound_member(spec):
+    """Can this term count inside compounds? Single nouns of some length only."""
+    text = spec.text
+    return (" " not in text and "-" not in text and text[:1].isupper() and not text.isupper()
+            and len(text) >= MIN_COMPOUND_MEMBER and not spec.exact and not spec.intensifier)
+
+
+def _strong_infinitives(form):
+    """Infinitives a strong verb's third person may belong to, which simplemma
+    sometimes misses: "fällt" → fallen (not fällen), "läuft" → laufen, "hält" → halten."""
+    if not form.endswith("t") or form == form.translate(UMLAUTS):
+        return ()
+    stem = form[:-1].translate(UMLAUTS)
+    return (stem + "en", stem + "ten")
 
 
 def _wordlike(segment, depth=1):
@@ -566,6 +696,17 @@ def _clip(sentence, word):
     return piece
 
 
+def short_text_factor(words):
+    """How much of a topic's threshold a text of `words` body words must reach.
+
+    A reply of 50 words names its subject once or twice, an article of 300 words
+    many times: below SHORT_TEXT_WORDS the threshold shrinks in proportion
+    (never below SHORT_TEXT_FACTOR), and one place is spread enough."""
+    if words >= SHORT_TEXT_WORDS:
+        return 1.0
+    return max(SHORT_TEXT_FACTOR, words / SHORT_TEXT_WORDS)
+
+
 def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
     """Which topics a document gets automatically, and the near misses.
 
@@ -574,13 +715,15 @@ def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
     """
     topics = taxonomy.by_slug()
     assigned, candidates = [], []
+    words = analysis.get("words", SHORT_TEXT_WORDS)
+    factor = short_text_factor(words)
     ranked = sorted(analysis["topics"].items(), key=lambda item: (-item[1]["score"], item[0]))
     for slug, data in ranked:
         topic = topics.get(slug)
         if topic is None:
             continue
-        enough = data["score"] >= topic.threshold
-        spread = data["places"] >= 2 or data["title"]
+        enough = data["score"] >= round(topic.threshold * factor, 3)
+        spread = data["places"] >= 2 or data["title"] or words < SHORT_TEXT_ONE_PLACE
         if slug in exclude:
             reason = "excluded"
         elif slug in present:

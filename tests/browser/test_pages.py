@@ -29,12 +29,15 @@ def main_pages(sample_site):
         "author": _first(sample_site, "autoren/*/index.html"),
         "month archive": _first(sample_site, "archiv/20*/[01][0-9]/index.html"),
         "topic report": "/themen/bericht/",
+        "status": "/status/",
+        "notice": _first(sample_site, "stoerungen/*/index.html"),
     }
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", ["home", "article", "archive", "tag", "category", "page two", "static page",
-                                  "topics", "authors", "author", "month archive", "topic report"])
+                                  "topics", "authors", "author", "month archive", "topic report",
+                                  "status", "notice"])
 def test_page_has_no_accessibility_violations(page, site_url, main_pages, name, scheme):
     page.emulate_media(color_scheme=scheme)
     response = page.goto(site_url + main_pages[name])

@@ -15,7 +15,7 @@ from outages.commands import (
     resolve_notice,
     update_notice,
 )
-from outages.model import parse_notice
+from outages.notice_file import parse_notice
 from outages.components import load_components
 from tests.support.sites import ROOT, project_settings
 

@@ -7,7 +7,7 @@ import json
 from bs4 import BeautifulSoup
 
 from outages.components import load_components
-from outages.model import parse_notice, utc
+from outages.notice_file import parse_notice, utc
 
 from .samples import COMPONENTS, build_outage_site, notice
 

@@ -6,7 +6,8 @@ import pytest
 
 from german.dates import BERLIN
 from outages.components import load_components
-from outages.model import duration_text, html_to_text, parse_notice
+from outages.model import duration_text
+from outages.notice_file import html_to_text, parse_notice
 from outages.state import availability, compute_state, format_availability
 from outages.timeline import format_update, parse_source
 

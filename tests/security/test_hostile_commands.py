@@ -2,6 +2,7 @@
 `invoke outage-update`) with hostile titles and texts: the files they write
 build into pages that show the text and run nothing."""
 
+import datetime as dt
 import json
 import os
 
@@ -17,6 +18,8 @@ from .conftest import build_hostile_site
 from .pages import injected, is_complete, json_blocks, parse, text
 
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
+# The first update comes before the second: two updates at one minute are refused.
+EARLIER = dt.datetime.fromisoformat(FIXED_NOW) - dt.timedelta(minutes=20)
 
 
 def title(key):
@@ -36,7 +39,7 @@ def commanded(tmp_path_factory):
     slugs = {}
     for key, payload in h.PAYLOADS.items():
         path = new_notice(settings, title(key), [f"netz-{key}"], impact="major",
-                          text=f"Erste Meldung {payload}")
+                          text=f"Erste Meldung {payload}", when=EARLIER)
         slugs[key] = os.path.splitext(os.path.basename(path))[0]
         update_notice(settings, slugs[key], "identified", f"Neue Lage {payload} {h.SCRIPT_LINK}")
     result, output = build_hostile_site(tmp, content=content)

@@ -166,6 +166,7 @@ def site(live_site):
     site.not_live.clear()
     site.pages.clear()
     site.requests.clear()
+    site.charset = True
     return site
 
 

@@ -8,6 +8,7 @@ talk HTTP to these servers.
 """
 
 import base64
+import datetime as dt
 import hashlib
 import html
 import json
@@ -22,6 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 from requests.structures import CaseInsensitiveDict
 
 URL = re.compile(r"https?://[^\s<>\"]+")
+# What the account posts besides the queue (answers to customers).
+OWN_TEXT = "Danke für Ihre Nachricht, wir melden uns."
 HASHTAG = re.compile(r"(?<![\w/#])#(\w+)")
 
 
@@ -322,7 +325,7 @@ class FakeMastodon(FakeServer):
                 "id": status_id,
                 "uri": f"{self.url}/users/service/statuses/{status_id}",
                 "url": f"{self.url}/@service/{status_id}",
-                "created_at": "2026-11-24T10:00:00.000Z",
+                "created_at": _stamp(),
                 "content": mastodon_html(text, self.url),
                 "visibility": form.get("visibility", "public"),
                 "language": form.get("language"),
@@ -347,6 +350,26 @@ class FakeMastodon(FakeServer):
             if key:
                 self.idempotency[key] = status
         return 200, status, {}
+
+    def add_statuses(self, count, created=None, text=OWN_TEXT):
+        """Statuses the account wrote itself (answers to customers, say), newest last."""
+        with self.lock:
+            for _ in range(count):
+                self.next_id += 1
+                status_id = str(self.next_id)
+                self.statuses.append({
+                    "id": status_id,
+                    "uri": f"{self.url}/users/service/statuses/{status_id}",
+                    "url": f"{self.url}/@service/{status_id}",
+                    "created_at": _stamp(created),
+                    "content": mastodon_html(text, self.url),
+                    "visibility": "public", "language": "de", "in_reply_to_id": None,
+                    "in_reply_to_account_id": None, "sensitive": False, "spoiler_text": "",
+                    "reblog": None, "card": None, "media_attachments": [], "mentions": [],
+                    "tags": [], "emojis": [], "replies_count": 0, "reblogs_count": 0,
+                    "favourites_count": 0, "account": self.account(), "_text": text,
+                    "_idempotency_key": None,
+                })
 
     def account_statuses(self, request):
         query = request["query"]
@@ -503,6 +526,15 @@ class FakePDS(FakeServer):
             {},
         )
 
+    def add_records(self, count, created=None, text=OWN_TEXT):
+        """Posts the account wrote itself, newest last."""
+        with self.lock:
+            for _ in range(count):
+                rkey = self._tid()
+                uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
+                record = {"$type": "app.bsky.feed.post", "text": text, "createdAt": _stamp(created)}
+                self.records.append({"uri": uri, "cid": fake_cid(uri.encode()), "value": record})
+
     def list_records(self, request):
         query = request["query"]
         limit = int(query.get("limit", ["50"])[0])
@@ -534,6 +566,12 @@ class FakePDS(FakeServer):
         return 200, {"feed": feed}, {}
 
 
+def _stamp(when=None):
+    """A time as Mastodon and Bluesky write it: UTC with milliseconds and Z."""
+    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
 # -- the live site ------------------------------------------------------------
 
 
@@ -545,6 +583,9 @@ class FakeSite(FakeServer):
         self.directory = directory
         self.not_live = set()
         self.pages = {}  # path → HTML served instead of the file (an old version, say)
+        # False: "Content-Type: text/html" without a charset, as nginx, Apache
+        # and Python's http.server send it by default.
+        self.charset = True
 
     def routes(self):
         return [("GET", r"/.*", "page", self.page)]
@@ -563,5 +604,7 @@ class FakeSite(FakeServer):
                 data = handle.read()
         except OSError:
             return 404, b"<h1>Not found</h1>", {"Content-Type": "text/html"}
-        kind = "text/html; charset=utf-8" if file.endswith(".html") else "application/octet-stream"
+        kind = "text/html" if file.endswith(".html") else "application/octet-stream"
+        if kind == "text/html" and self.charset:
+            kind += "; charset=utf-8"
         return 200, data, {"Content-Type": kind}

@@ -20,7 +20,7 @@ import pytest
 from social.commands import main, run
 from social.ledger import Ledger
 
-from .fakes import FakeMastodon
+from .fakes import OWN_TEXT, FakeMastodon
 
 pytestmark = [
     pytest.mark.timeout(60),
@@ -57,9 +57,10 @@ def table(output):
 
 def assert_each_post_arrived_once(config, mastodon, bluesky):
     posts = queue(config)
-    sent = {
-        "mastodon": Counter(s["_text"] for s in mastodon.statuses),
-        "bluesky": Counter(r["value"]["text"] for r in bluesky.records),
+    sent = {  # the account's other posts (add_statuses, add_records) aside
+        "mastodon": Counter(s["_text"] for s in mastodon.statuses if s["_text"] != OWN_TEXT),
+        "bluesky": Counter(r["value"]["text"] for r in bluesky.records
+                           if r["value"]["text"] != OWN_TEXT),
     }
     for item in posts:
         assert sent[item["network"]][item["text"]] == 1, (
@@ -68,6 +69,17 @@ def assert_each_post_arrived_once(config, mastodon, bluesky):
         )
     assert sum(sent["mastodon"].values()) == sum(1 for p in posts if p["network"] == "mastodon")
     assert sum(sent["bluesky"].values()) == sum(1 for p in posts if p["network"] == "bluesky")
+
+
+def assert_queue_order(config, mastodon, bluesky):
+    """Each network shows the posts in the queue's order (oldest first)."""
+    sent = {
+        "mastodon": [s["_text"] for s in mastodon.statuses],
+        "bluesky": [r["value"]["text"] for r in bluesky.records],
+    }
+    for network, texts in sent.items():
+        expected = [p["text"] for p in queue(config) if p["network"] == network]
+        assert [t for t in texts if t in expected] == expected, network
 
 
 # -- the normal case ----------------------------------------------------------
@@ -228,14 +240,16 @@ def test_a_page_not_live_yet_is_deferred_and_posted_in_a_later_run(
         rows["artikel/vertrauen.md:mastodon"] == rows["artikel/vertrauen.md:bluesky"] == "deferred"
     )
     assert "page not live yet (HTTP 404)" in output
+    # The oldest post waits, so the newer ones wait behind it.
+    assert set(rows.values()) == {"deferred"}
+    assert "waits for the older post artikel/vertrauen.md:mastodon" in output
     site.not_live.clear()
     code, output = post(config, env)
     assert code == 0
-    assert table(output) == {
-        "artikel/vertrauen.md:bluesky": "posted",
-        "artikel/vertrauen.md:mastodon": "posted",
-    }
+    assert set(table(output).values()) == {"posted"}
+    assert "artikel/vertrauen.md:mastodon" in table(output)
     assert_each_post_arrived_once(config, mastodon, bluesky)
+    assert_queue_order(config, mastodon, bluesky)
 
 
 def test_a_page_with_an_old_og_title_is_deferred(config, env, mastodon, bluesky, site):

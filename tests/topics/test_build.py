@@ -250,6 +250,13 @@ def test_report_page_in_development_builds_only(tmp_path):
     marks = [m.get_text() for m in soup.select("mark")]
     assert "Kundenvertrauen" in marks
     assert "content/artikel/vertrauen.md" in soup.get_text()
+    # The overview table gets the theme's table rules (borders, padding): site.css
+    # styles tables inside .prose, and the stylesheet is linked.
+    overview = soup.find(id="themen-ueberblick").find_parent("section")
+    assert overview.select(".prose table") and overview.select(".prose th") and overview.select(".prose td")
+    assert any("site.css" in link["href"] for link in soup.select("link[rel=stylesheet]"))
+    with open(os.path.join(ROOT, "theme", "static", "css", "site.css"), encoding="utf-8") as handle:
+        assert ".prose th, .prose td { border:" in handle.read()
     prod = _project_build(tmp_path / "prod", PRODUCTION=True)
     assert (prod / "themen" / "bericht.json").exists()
     assert not (prod / "themen" / "bericht").exists()

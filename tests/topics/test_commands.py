@@ -68,11 +68,23 @@ def test_topics_report_reads_a_fresh_new_post_file_with_empty_tags(tmp_path, cap
     assert "Tags der Redaktion: –" in out.getvalue()
 
 
-def test_topics_eval_prints_the_table_and_passes_the_gate():
+def test_topics_eval_reports_both_halves_and_passes_the_gate():
     out = io.StringIO()
     code = commands.eval_command(data_dir=os.path.join(ROOT, "tests", "data", "topics"),
                                  taxonomy_path=os.path.join(ROOT, "content", "themen.yml"), out=out)
     text = out.getvalue()
-    assert "Auswertung: heldout (64 Texte)" in text
-    assert "Mikro" in text and "Qualitätsschwelle: bestanden" in text and code == 0
+    tuning, test = text.split("Auswertung: test (")
+    assert tuning.startswith("Auswertung: tuning (") and "keine Qualitätsschwelle" in tuning
+    assert "Mikro" in test and "Qualitätsschwelle: bestanden" in test and code == 0
     assert "Vertrauen" in text and "Authentizität" in text
+
+
+def test_topics_eval_of_one_half_and_of_an_unknown_one(capsys):
+    data = os.path.join(ROOT, "tests", "data", "topics")
+    taxonomy = os.path.join(ROOT, "content", "themen.yml")
+    out = io.StringIO()
+    assert commands.eval_command(data_dir=data, split="tuning", taxonomy_path=taxonomy, out=out) == 0
+    assert "Auswertung: tuning (" in out.getvalue() and "Auswertung: test" not in out.getvalue()
+    assert commands.eval_command(data_dir=data, split="heldout", taxonomy_path=taxonomy, out=out) == 2
+    assert "--split: 'heldout' is not a half of the evaluation set; expected tuning or test" in \
+        capsys.readouterr().err

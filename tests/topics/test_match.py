@@ -159,3 +159,82 @@ def test_sentence_splitting_knows_german_abbreviations():
     assert split_sentences("Wir sind z. B. am 3. Oktober da. Das ist gut! Nr. 5 ist frei. Er sagte: „So.“ Dann ging er.") == [
         "Wir sind z. B. am 3. Oktober da.", "Das ist gut!", "Nr. 5 ist frei.", "Er sagte: „So.“", "Dann ging er."]
     assert text.split_sentences("Um 10 Uhr. Danach ging es weiter.") == ["Um 10 Uhr.", "Danach ging es weiter."]
+
+
+SEPARABLE_TAXONOMY = """\
+defaults:
+  threshold: 1.0
+topics:
+  - label: Transparenz
+    description: Offenheit.
+    terms: [offenlegen, {term: offen sagen, weight: 0.8}, {term: offen, weight: 0.4}]
+  - label: Störung
+    description: Ausfälle.
+    terms: [ausfallen]
+  - label: Erreichbarkeit
+    description: Rückrufe.
+    terms: [zurückrufen]
+  - label: Rechnung
+    description: Kosten.
+    terms: [Pauschale, {term: Tarif, weight: 0.7}]
+"""
+
+
+@pytest.fixture(scope="module")
+def separable():
+    return match.Matcher(taxonomy.parse(SEPARABLE_TAXONOMY, "content/themen.yml"))
+
+
+def evidence(matcher, title, body):
+    topics = matcher.analyze(places_from_html(title, "", f"<p>{body}</p>"))["topics"]
+    return {slug: [(e["word"], e["term"]) for e in data["evidence"]] for slug, data in topics.items()}
+
+
+@pytest.mark.parametrize("sentence, slug, word, term", [
+    ("Wir legen offen, was schiefging.", "transparenz", "legen … offen", "offenlegen"),
+    ("Zum dritten Mal legen wir alle Zahlen offen.", "transparenz", "legen … offen", "offenlegen"),
+    ("Das sagen wir offen.", "transparenz", "sagen … offen", "offen sagen"),          # adverb + verb term
+    ("Bei Sturm fällt das Netz manchmal aus.", "stoerung", "fällt … aus", "ausfallen"),  # strong verb
+    ("Wir rufen Sie morgen gegen zehn zurück!", "erreichbarkeit", "rufen … zurück", "zurückrufen"),
+])
+def test_separable_verbs_count_where_the_particle_ends_the_clause(separable, sentence, slug, word, term):
+    assert evidence(separable, "", sentence)[slug] == [(word, term)]
+
+
+def test_a_particle_ending_a_title_joins_its_verb(separable):
+    assert evidence(separable, "Wir legen die Zahlen offen", "Nichts weiter.")["transparenz"] == [
+        ("legen … offen", "offenlegen")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Die Tür steht offen.",                      # no verb of the term in the clause
+    "Wir legen los, die Tür bleibt offen.",      # the verb is in another clause
+    "Das Netz fällt selten aus dem Takt.",       # "aus" does not end the clause
+])
+def test_particles_without_their_verb_do_not_make_one(separable, sentence):
+    found_terms = {term for items in evidence(separable, "", sentence).values() for _w, term in items}
+    assert not found_terms & {"offenlegen", "offen sagen", "ausfallen"}
+
+
+def test_a_noun_term_counts_inside_compounds_a_little_weaker(separable):
+    topics = separable.analyze(places_from_html("", "", "<p>Die Versandpauschale entfällt.</p>"))["topics"]
+    assert topics["rechnung"]["score"] == pytest.approx(0.7)
+    assert [e["word"] for e in topics["rechnung"]["evidence"]] == ["Versandpauschale"]
+    # Short terms do not: "Tarif" (five letters) does, "Chat" would not.
+    assert "rechnung" in separable.analyze(places_from_html("", "", "<p>Der Tarifrechner.</p>"))["topics"]
+
+
+def test_handles_and_signatures_of_replies_are_not_words():
+    matcher = match.Matcher(taxonomy.load(PROJECT_TAXONOMY, "content/themen.yml"))
+    assert "vertrauen" not in found(matcher, "@misstrauisch Danke für die Nachricht! ^jk")
+    assert "vertrauen" in found(matcher, "Wir sind misstrauisch geworden.")
+
+
+def test_short_texts_need_a_smaller_score_and_one_place(small_taxonomy):
+    one_hit = {"score": 1.2, "places": 1, "title": False}
+    reply = {"words": 40, "topics": {"stoerung": one_hit}}
+    article = {"words": 250, "topics": {"stoerung": one_hit}}
+    assert match.decide(reply, small_taxonomy)[0] == ["stoerung"]          # 1.2 ≥ 2.0 × 0.55, one place
+    assert match.decide(article, small_taxonomy)[1] == [("stoerung", "below-threshold")]
+    assert match.short_text_factor(40) == match.SHORT_TEXT_FACTOR
+    assert match.short_text_factor(80) == pytest.approx(0.8) and match.short_text_factor(300) == 1.0

@@ -10,7 +10,7 @@ def _halt(generator, writer):
     marker = os.environ["SLOW_BUILD_MARKER"]
     with open(marker, "w") as handle:
         handle.write(generator.output_path)
-    time.sleep(60)
+    time.sleep(float(os.environ.get("SLOW_BUILD_SECONDS", "60")))
 
 
 def register():

@@ -1,0 +1,81 @@
+"""CPU time of topic tagging alone on the benchmark corpus, in a fresh process.
+
+    .venv/bin/python -m bench.tagging [-n 4000] [--root DIR] [--repeat 3]
+
+Writes the corpus of bench/corpus.py (N articles, FAQ entries and notices),
+renders each text's Markdown once (not timed) and then times what the topics
+worker does for every text: analysis and decision with a cold lemma memo. Each
+repetition is a new process; the smallest CPU time is printed, because a
+shared machine only ever makes a run slower. `--root` measures another
+checkout (e.g. an export of an older commit) on the same corpus, so changes to
+the matcher or content/themen.yml can be compared like with like.
+"""
+
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _texts(corpus):
+    import markdown
+
+    md = markdown.Markdown(extensions=["extra"])
+    texts = []
+    for path in sorted(glob.glob(os.path.join(corpus, "**", "*.md"), recursive=True)):
+        with open(path, encoding="utf-8") as handle:
+            head, body = handle.read().split("\n\n", 1)
+        meta = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+        md.reset()
+        texts.append((meta.get("Title") or meta.get("Question") or "", meta.get("Summary", ""), md.convert(body)))
+    return texts
+
+
+def measure(root, corpus):
+    """(CPU seconds, texts, automatic tags) of tagging every text of `corpus` with `root`'s code."""
+    sys.path.insert(0, os.path.join(root, "plugins"))
+    texts = _texts(corpus)
+    from topics import taxonomy
+    from topics.engine import Engine
+
+    started = time.process_time()
+    engine = Engine(taxonomy.load(os.path.join(root, "content", "themen.yml")))
+    tags = 0
+    for title, summary, html in texts:
+        _key, analysis = engine.analyze(title, summary, html)
+        tags += len(engine.decide(analysis)[0])
+    return time.process_time() - started, len(texts), tags
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=4000, help="articles in the corpus")
+    parser.add_argument("--root", default=ROOT, help="checkout whose plugins and themen.yml are measured")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        cpu, count, tags = measure(os.path.abspath(args.root), args.child)
+        print(f"{cpu:.3f} {count} {tags}")
+        return
+    sys.path[:0] = [os.path.join(ROOT, "plugins"), ROOT]
+    from bench import corpus
+
+    target = os.path.join(ROOT, "bench", "corpus", f"tagging-{args.n}")
+    content = corpus.write_corpus(target, args.n, os.path.join(ROOT, "content"))
+    runs = []
+    for _ in range(args.repeat):
+        done = subprocess.run([sys.executable, "-m", "bench.tagging", "--root", args.root, "--child", content],
+                              cwd=ROOT, capture_output=True, text=True, check=True)
+        cpu, count, tags = done.stdout.split()
+        runs.append(float(cpu))
+    print(f"topic tagging of {count} texts ({args.root}): CPU {min(runs):.2f} s "
+          f"(runs: {', '.join(f'{r:.2f}' for r in runs)}), {tags} automatic tags")
+
+
+if __name__ == "__main__":
+    main()
