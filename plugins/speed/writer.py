@@ -26,6 +26,7 @@ Each page and feed claims its address in the build's output register
 (kit.outputs); a second source for one address is an error naming both.
 """
 
+import collections
 import logging
 import os
 import shutil
@@ -179,7 +180,8 @@ class IncrementalWriter(Writer):
         shared = self._snapshot(context)
         page = pelican_door.page_values(name, kwargs, relative_urls)
         path = sanitised_join(self.output_path, name)
-        if not self._claim(path, override, outputs.describe(page)):
+        # Named from the page's whole context, as a receiver of content_written names it.
+        if not self._claim(path, override, outputs.describe(collections.ChainMap(page, shared))):
             return
         fingerprint = self._page_fingerprint(template, shared, page)
         self.written.append((path, shared, page))

@@ -154,36 +154,35 @@ def test_a_collecting_plugin_listed_before_speed_is_one_warning(tmp_path):
 
 
 CLAIMING = '''
-"""Writes a file of its own at an address an article will want."""
+"""Writes a file of its own at the address of the topics overview, which
+Pelican's writer (speed's) writes later."""
 
 from pelican import signals
 
 from kit import outputs
 
 
-def begin(pelican):
-    outputs.begin(pelican.settings["OUTPUT_PATH"])
-
-
 def write(generators):
     output = generators[0].settings["OUTPUT_PATH"]
-    outputs.write_text(output + "/artikel/beitrag/index.html", "mine", "the claiming plugin")
+    outputs.write_text(output + "/themen/index.html", "mine", "the claiming plugin")
 
 
 def register():
-    signals.initialized.connect(begin)
     signals.all_generators_finalized.connect(write)
 '''
 
 
 def test_an_address_claimed_by_another_source_is_an_error_naming_both(tmp_path):
+    """The writer's own claim: without the publishing plugin, which would also
+    refuse the page once it is written."""
     from tests.support.sites import project_settings
 
     settings = project_settings()
     extra = _fixture_plugin(tmp_path, "claiming", CLAIMING)
+    plugins = [p for p in settings["PLUGINS"] if p != "publishing"] + ["claiming"]
     result, _ = build_fixture_site(tmp_path, {"artikel/a.md": ARTICLE}, {
-        "PLUGIN_PATHS": settings["PLUGIN_PATHS"] + [extra], "PLUGINS": settings["PLUGINS"] + ["claiming"]})
+        "PLUGIN_PATHS": settings["PLUGIN_PATHS"] + [extra], "PLUGINS": plugins})
     assert not result.ok
     assert [p.message for p in result.errors] == [(
-        "the claiming plugin: address /artikel/beitrag/index.html: also written for content/artikel/a.md; "
+        "the claiming plugin: address /themen/index.html: also written for page 'themen/index'; "
         "expected each address once (give one of them another Slug or title)")]
