@@ -8,6 +8,7 @@ import sys
 
 import feedparser
 import pytest
+from build.run import reset_signals
 from bs4 import BeautifulSoup
 from pelican import signals
 
@@ -237,7 +238,11 @@ def _project_build(tmp_path, **overrides):
               "CACHE_PATH": str(tmp_path / "cache"), "SITE_NOW": "2026-11-24T12:00:00+01:00",
               "TOPICS_WORKER": False}
     values.update(overrides)
-    Pelican(project_settings(values)).run()
+    reset_signals()  # no plugin an earlier test loaded may act on this build
+    try:
+        Pelican(project_settings(values)).run()
+    finally:
+        reset_signals()
     return tmp_path / "output"
 
 

@@ -16,6 +16,7 @@ import sys
 import pytest
 from pelican import Pelican, signals
 
+from build.run import reset_signals
 from kit import datacache
 from topics import assign, cache, match, report, worker
 
@@ -62,11 +63,13 @@ def run_build(base, files, name, cache_dir, final=None, **overrides):
     def grab(generators):
         captured["articles"] = list(generators[0].articles)
 
+    reset_signals()  # no plugin an earlier test loaded may act on this build
     signals.all_generators_finalized.connect(grab)
     try:
         Pelican(settings_for(base, **values)).run()
     finally:
         signals.all_generators_finalized.disconnect(grab)
+        reset_signals()
     decided = {
         a.relative_source_path: ([(t.name, t.slug) for t in a.tags], a.metadata["auto_topics"],
                                  [d.relative_source_path for d in a.related_documents])
