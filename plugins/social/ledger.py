@@ -9,7 +9,8 @@ the new ledger, never a torn one. An entry left in "intent" means "may or may
 not have arrived": the poster then looks for the post on the account's own
 timeline before sending anything again.
 
-The ledger holds no credentials: keys, links, remote ids and URLs only.
+The ledger holds no credentials: keys, links, record keys, remote ids and
+URLs only.
 """
 
 import contextlib
@@ -106,8 +107,13 @@ class Ledger:
         )
         return entry
 
-    def record_intent(self, post):
+    def record_intent(self, post, record_key=None):
+        """`record_key`: the key every attempt at this post sends (Bluesky's
+        record key), written before the first attempt so that a later run
+        sends the same one and can look the post up by it."""
         entry = self._entry(post)
+        if record_key:
+            entry["record_key"] = record_key
         entry["state"] = INTENT
         entry["attempts"] = entry.get("attempts", 0) + 1
         entry["intent_at"] = _now()
