@@ -31,7 +31,7 @@ from pelican.utils import sanitised_join
 
 from german.dates import BERLIN, site_now
 from german.slugs import slugify
-from kit import atomic, lock, staging
+from kit import atomic, lock, signals, staging
 from kit.problems import file_system_problem
 
 from . import vocabulary as v
@@ -309,7 +309,11 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
         settings = settings or read_settings(settings_file, override=dict(overrides or {}))
         output = os.path.abspath(settings["OUTPUT_PATH"])
         with lock.exclusive(output, "invoke outage-publish"):
-            return _publish(settings, output)
+            signals.disconnect_all()  # only the plugins of these settings act on this run
+            try:
+                return _publish(settings, output)
+            finally:
+                signals.disconnect_all()
     except lock.LockTimeout as exc:
         return PublishResult(False, problems=[str(exc)])
     finally:

@@ -57,13 +57,10 @@ def build(tmp_path, files, taxonomy=None, **overrides):
         with open(PROJECT_TAXONOMY, encoding="utf-8") as handle:
             taxonomy = handle.read()
     (content / "themen.yml").write_text(taxonomy, encoding="utf-8")
-    # Signals are global to the process: plugins an earlier test loaded (outages,
-    # say) must not act on this build of only german and topics.
-    reset_signals()
     try:
         Pelican(settings_for(tmp_path, **overrides)).run()
     finally:
-        reset_signals()
+        reset_signals()  # signals are global: leave no plugin acting on the next test's build
     return tmp_path / "output"
 
 

@@ -238,11 +238,10 @@ def _project_build(tmp_path, **overrides):
               "CACHE_PATH": str(tmp_path / "cache"), "SITE_NOW": "2026-11-24T12:00:00+01:00",
               "TOPICS_WORKER": False}
     values.update(overrides)
-    reset_signals()  # no plugin an earlier test loaded may act on this build
     try:
         Pelican(project_settings(values)).run()
     finally:
-        reset_signals()
+        reset_signals()  # signals are global: leave no plugin acting on the next test's build
     return tmp_path / "output"
 
 
