@@ -133,7 +133,7 @@ def _parse_forked(readers, paths, workers, settings):
     for path in paths[0::workers]:
         parsed = _parse(readers, path)
         if parsed is not None:
-            results[path] = _dumps(parsed, settings)
+            results[path] = _dumps(parsed)
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()

@@ -73,3 +73,24 @@ def test_foreign_cache_is_discarded_with_a_notice(tmp_path):
     result, _ = build_fixture_site(tmp_path / "two", files, {"CACHE_PATH": str(tmp_path / "shared")})
     assert result.ok
     assert any("another project" in p.message for p in result.notices), result.report()
+
+
+def test_parsing_in_forked_workers_fills_the_cache_like_parsing_here(tmp_path, monkeypatch):
+    """Enough files to parse them in forked children (PARALLEL_MINIMUM)."""
+    from speed import reading
+
+    count = reading.PARALLEL_MINIMUM + 2
+    files = {f"artikel/a{n}.md": ARTICLE.replace("Title: Beitrag", f"Title: Beitrag {n}")
+             .replace("2026-11-01", f"2026-10-{n % 28 + 1:02d}") for n in range(count)}
+    files["bilder/foto.png"] = b"png"
+    forked, output = build_fixture_site(tmp_path / "forked", files, {"SPEED_WORKERS": 2})
+    assert forked.ok, forked.report()
+    here, _ = build_fixture_site(tmp_path / "here", files, {"SPEED_WORKERS": 1})
+    # the same problems (forked render workers report them in their own order)
+    assert sorted(str(p) for p in forked.problems) == sorted(str(p) for p in here.problems)
+    page = (output / "artikel" / "beitrag-7" / "index.html").read_bytes()
+    assert page == (tmp_path / "here" / "output" / "artikel" / "beitrag-7" / "index.html").read_bytes()
+    _no_parsing(monkeypatch)
+    again, output = build_fixture_site(tmp_path / "forked", files, {"SPEED_WORKERS": 2}, force=True)
+    assert again.ok, again.report()
+    assert (output / "artikel" / "beitrag-7" / "index.html").read_bytes() == page
