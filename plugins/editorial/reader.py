@@ -21,8 +21,8 @@ from pelican.utils import SafeDatetime
 
 from german.dates import parse_datetime
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
+from kit.problems import EditorInputError, display_path
 
-from .errors import EditorInputError, display_path
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 from .settings import ADDRESS_KEYS

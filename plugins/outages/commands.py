@@ -32,14 +32,13 @@ from pelican.utils import sanitised_join
 from german.dates import BERLIN, site_now
 from german.slugs import slugify
 from kit import atomic, lock, staging
-from kit.problems import file_system_problem
+from kit.problems import Problem, display_path, file_system_problem
 
 from . import vocabulary as v
 from .components import load_components
 from .generator import OutagesGenerator, serialise
 from .model import window_text
 from .notice_file import KIND_ARTICLES, format_window, parse_notice
-from .problems import Problem, display_path
 from .settings import DEFAULTS
 from .timeline import format_time, format_update, parse_source, parse_time
 

@@ -19,11 +19,11 @@ from pelican.utils import slugify
 from babel.dates import format_datetime
 
 from german.dates import BERLIN, LOCALE, date_short, datetime_long, site_now
+from kit.problems import EditorInputError, display_path
 
 from . import vocabulary as v
 from .components import ComponentRegistry, load_components
 from .notice_file import PUBLICATION_STATUSES, markdown_renderer, parse_notice, utc
-from .problems import OutageInputError, display_path
 
 
 def duration_text(seconds):
@@ -60,7 +60,7 @@ def _registry_for(settings, context):
                                                        "status/komponenten.yml"))
     registry, problems = load_components(path, display_path(path, settings))
     if problems:
-        raise OutageInputError(problems)
+        raise EditorInputError(problems)
     return registry
 
 
@@ -87,7 +87,7 @@ class Notice(Content):
                                       sorted(settings.get("SHARED_METADATA_KEYS") or ()),
                                       now=site_now(settings))
         if problems:
-            raise OutageInputError(problems)
+            raise EditorInputError(problems)
 
         slug = data.slug or slugify(
             data.title,
