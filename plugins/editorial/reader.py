@@ -100,7 +100,7 @@ def content_kind(source_path, settings):
     base = os.path.abspath(settings["PATH"])
     rel = os.path.relpath(os.path.abspath(source_path), base).replace(os.sep, "/")
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
-        for folder in settings.get(key) or []:
+        for folder in settings[key]:
             folder = folder.strip("/")
             if folder in ("", ".") or rel.startswith(folder + "/"):
                 return kind

@@ -120,7 +120,7 @@ class FaqGenerator(Generator):
         return None
 
     def _category_rank(self, name):
-        order = [german_sort_key(c) for c in self.settings.get("FAQ_CATEGORY_ORDER") or []]
+        order = [german_sort_key(c) for c in self.settings["FAQ_CATEGORY_ORDER"]]
         key = german_sort_key(name)
         return (order.index(key) if key in order else len(order), key)
 
@@ -205,7 +205,7 @@ class FaqGenerator(Generator):
             faq_categories=self.categories(), faq_jsonld=jsonld.faq_page(self.entries, self.settings),
             page_name="faq", relative_urls=relative, url=index_url,
         )
-        if self.settings.get("FAQ_FEED_ATOM"):
+        if self.settings["FAQ_FEED_ATOM"]:
             feed.write_atom(self.entries, self.settings, self.output_path)
 
 

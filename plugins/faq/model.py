@@ -54,7 +54,7 @@ def parse_related(value):
 def check_metadata(metadata, settings):
     """Problems with the metadata a FAQ file declares, as (field, expected) pairs."""
     problems = []
-    allowed = set(settings.get("FAQ_METADATA_KEYS") or ())
+    allowed = set(settings["FAQ_METADATA_KEYS"])
     for key in sorted(metadata):
         if key in allowed:
             continue

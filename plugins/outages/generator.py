@@ -87,7 +87,7 @@ class OutagesGenerator(Generator):
         # The availability record starts at OUTAGES_SINCE (or a component's own
         # "since"); without it, all 90 days count. The API's created_at needs a
         # date either way: the first notice is the best we know.
-        record_start = settings.get("OUTAGES_SINCE")
+        record_start = settings["OUTAGES_SINCE"]
         if isinstance(record_start, str):
             record_start = parse_datetime(record_start)
         self.since = record_start or min(
@@ -166,7 +166,7 @@ class OutagesGenerator(Generator):
     def data_files(self):
         """{path below output: bytes, str or JSON object} — everything but HTML."""
         settings = self.settings
-        site_url = settings.get("SITEURL", "")
+        site_url = settings["SITEURL"]
         api = StatusApi(self.state, settings, settings["OUTAGES_PAGE_ID"],
                         site_url, settings["OUTAGES_STATUS_URL"], self.since)
         files = dict(api.documents())
