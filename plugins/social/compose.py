@@ -285,7 +285,7 @@ def _facet_patterns():
     """atproto's URL and #tag patterns without importing atproto_client (its
     models cost 0.4 s to import, which an incremental build cannot afford for
     one changed article): the module holding them imports only `re`. [] when
-    the file is not where it used to be – then the detector always runs."""
+    an atproto version keeps them elsewhere – then the detector always runs."""
     if not _FACET_PATTERNS:
         patterns = None
         try:

@@ -696,8 +696,8 @@ def _build_queue(context, settings, cache):
         builder.unpublished(article)
     for notice in context.get("outage_notices") or []:
         builder.notice(notice)
-    # (time, source, update, network): the order of the old sort by the parsed
-    # "date", without parsing 8,000 dates per build.
+    # (time, source, update, network): the posts' dates in order (ties by
+    # source, update and network), without parsing 8,000 dates per build.
     builder.result.records.sort(key=attrgetter("sort_key"))
     return builder.result
 

@@ -134,7 +134,7 @@ def test_simple_paragraph_shortcut_gives_what_lxml_gives():
 
 
 def lxml_html_prose(html, enough=1500):
-    """prose_text as it was written with lxml.html."""
+    """prose_text the plain way, with lxml.html (what the shortcuts must match)."""
     html = q._prefix(str(html or ""))
     if "<p" not in html:
         return ""
