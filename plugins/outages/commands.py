@@ -305,6 +305,7 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     logging.getLogger().addHandler(quiet)
     try:
         settings = settings or read_settings(settings_file, override=dict(overrides or {}))
+        set_defaults(settings)
         output = os.path.abspath(settings["OUTPUT_PATH"])
         with lock.exclusive(output, "invoke outage-publish"):
             return _publish(settings, output)
