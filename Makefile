@@ -36,7 +36,7 @@ system-packages:
 	@.ci/system-packages
 
 test: venv system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 clean:
 	rm -rf output output.* .cache

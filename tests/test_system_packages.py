@@ -25,10 +25,16 @@ if [ "$1" = install ]; then
     case "$package" in
       chromium) printf '#!{bash}\\n' > "$STUB_BIN/chromium"; {chmod} +x "$STUB_BIN/chromium" ;;
       default-jre-headless) printf '#!{bash}\\n' > "$STUB_BIN/java"; {chmod} +x "$STUB_BIN/java" ;;
+      nodejs|npm|g++|make) name="$package"; [ "$package" = nodejs ] && name=node
+        printf '#!{bash}\\n' > "$STUB_BIN/$name"; {chmod} +x "$STUB_BIN/$name" ;;
     esac
   done
 fi
 """
+
+
+# Node.js, npm and a compiler for the Bluesky server of the posting tests.
+NODE = ("node", "npm", "g++", "make")
 
 
 def write_stub(folder, name, text):
@@ -45,7 +51,7 @@ def machine(tmp_path):
     log = tmp_path / "log"
     os.symlink(shutil.which("env"), stub_bin / "env")
 
-    def run(uid=1000, programs=("apt-get", "sudo"), environment=None):
+    def run(uid=1000, programs=("apt-get", "sudo") + NODE, environment=None):
         for name in programs:
             if not (stub_bin / name).exists():
                 text = {"apt-get": APT_GET,
@@ -63,7 +69,7 @@ def machine(tmp_path):
 
 
 def test_nothing_happens_when_chromium_and_java_are_there(machine):
-    assert machine(programs=("apt-get", "sudo", "chromium", "java")) == (0, [])
+    assert machine(programs=("apt-get", "sudo", "chromium", "java") + NODE) == (0, [])
 
 
 def test_fresh_machine_as_user_says_what_it_does_then_installs_through_sudo(machine):
@@ -84,7 +90,7 @@ def test_fresh_machine_as_user_says_what_it_does_then_installs_through_sudo(mach
 
 
 def test_as_root_without_sudo_and_only_what_is_missing(machine):
-    code, lines = machine(uid=0, programs=("apt-get", "chromium"))
+    code, lines = machine(uid=0, programs=("apt-get", "chromium") + NODE)
     assert code == 0, lines
     assert lines == [
         "make test: installing default-jre-headless from Debian (Java for the HTML checker) with apt-get",
@@ -94,24 +100,35 @@ def test_as_root_without_sudo_and_only_what_is_missing(machine):
 
 
 def test_user_without_sudo_is_told_the_command(machine):
-    code, lines = machine(uid=1000, programs=("apt-get", "java"))
+    code, lines = machine(uid=1000, programs=("apt-get", "java") + NODE)
     assert code == 1
     assert lines == ["make test: missing Chromium for the browser tests; as root, run: apt-get install chromium"]
 
 
 def test_machine_without_apt_get_is_told_what_is_missing(machine):
-    code, lines = machine(programs=("sudo",))
+    code, lines = machine(programs=("sudo",) + NODE)
     assert code == 1
     assert len(lines) == 1 and "missing Chromium for the browser tests and Java for the HTML checker" in lines[0]
     assert "no apt-get" in lines[0]
 
 
 def test_chromium_path_pointing_nowhere_is_refused(machine, tmp_path):
-    code, lines = machine(programs=("apt-get", "sudo", "java"),
+    code, lines = machine(programs=("apt-get", "sudo", "java") + NODE,
                           environment={"CHROMIUM_PATH": str(tmp_path / "chrome")})
     assert code == 1
     assert lines == [f"make test: CHROMIUM_PATH={tmp_path / 'chrome'} is not a program; expected the "
                      "path of a Chromium or Chrome binary, or no CHROMIUM_PATH to use Debian's chromium"]
+
+
+def test_a_machine_without_node_gets_node_npm_and_a_compiler(machine):
+    code, lines = machine(uid=0, programs=("apt-get", "chromium", "java"))
+    assert code == 0, lines
+    assert lines == [
+        "make test: installing nodejs npm g++ make from Debian (Node.js for the Bluesky server of "
+        "the posting tests) with apt-get",
+        "apt-get update -q",
+        "apt-get install -y -q --no-install-recommends nodejs npm g++ make",
+    ]
 
 
 def test_make_test_and_ci_install_before_the_tests_run():

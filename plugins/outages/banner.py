@@ -23,7 +23,12 @@ def item_text(notice):
 
 
 def build_banner(state):
-    """{'role', 'level', 'entries': [...], 'updated'} or None when all is well."""
+    """{'role', 'level', 'entries': [...]} or None when all is well.
+
+    Only what the banner shows: the dict is part of every page's fingerprint
+    (the speed plugin), so a value it does not print — such as the build's
+    "now" — would re-render every page on every build.
+    """
     notices = [n for n in state.notices if n.in_banner]
     if not notices:
         return None
@@ -55,9 +60,4 @@ def build_banner(state):
         (i["impact"] for i in items if i["kind"] == v.INCIDENT),
         key=lambda impact: v.IMPACT_RANK[impact],
     )
-    return {
-        "role": role,
-        "level": level,
-        "entries": items,
-        "updated": iso(state.now),
-    }
+    return {"role": role, "level": level, "entries": items}

@@ -134,8 +134,11 @@ class Notice(Content):
         A maintenance moves by the clock: it counts as running inside its
         window and as completed after it, unless an editor posted an update
         at or after its end (it overran).
+
+        `now` itself is not kept: a page's fingerprint (the speed plugin)
+        covers the attributes of the notices it shows, and only what a page
+        prints may change it — here the status and the duration in minutes.
         """
-        self.now = now
         last = self.updates[-1]
         status = last.status
         self.auto_completed = False
@@ -172,10 +175,9 @@ class Notice(Content):
         if self.effective_start and (self.effective_end or self.is_active):
             until = self.effective_end or now
             elapsed = utc(until) - utc(self.effective_start)
-            self.duration_seconds = max(0.0, elapsed.total_seconds())
-            self.duration_text = duration_text(self.duration_seconds)
+            self.duration_text = duration_text(max(0.0, elapsed.total_seconds()))
         else:
-            self.duration_seconds, self.duration_text = None, ""
+            self.duration_text = ""
         return self
 
     @property
@@ -208,9 +210,9 @@ class Notice(Content):
             return {}
         return dict(self.component_statuses)
 
-    def intervals(self, now=None):
+    def intervals(self, now):
         """The spans this notice affected each component, clipped to `now`."""
-        now = utc(now or self.now)
+        now = utc(now)
         if self.effective_start is None or self.cancelled:
             return []
         start = utc(self.effective_start)

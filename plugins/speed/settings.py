@@ -10,7 +10,7 @@ from .writer import IncrementalWriter, active_writer
 
 logger = logging.getLogger(__name__)
 # Settings that differ between two builds of the same site without changing any page.
-VOLATILE = {"OUTPUT_PATH", "FINAL_OUTPUT_PATH", "SEARCH_INDEX", "SPEED_GLOBAL_FINGERPRINT",
+VOLATILE = {"OUTPUT_PATH", "FINAL_OUTPUT_PATH", "SEARCH_INDEX", "SPEED_GLOBAL_FINGERPRINT", "BUILD_VALID_UNTIL",
             "SPEED_WORKERS", "DELETE_OUTPUT_DIRECTORY", "CACHE_PATH", "PLUGIN_PATHS"}
 
 

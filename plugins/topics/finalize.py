@@ -4,9 +4,12 @@ Sets, for the templates:
 - `related_documents` on every published article, FAQ entry and notice (at most
   TOPICS_RELATED_MAX, best first), and `topic_document_kind` (German label:
   "Artikel", "Häufige Frage", "Störungsmeldung" or "Wartungsarbeiten");
-- context `topic_documents`: tag slug → FAQ entries and notices (content
-  objects, newest first) with that topic, for the topic pages (Pelican's tag
-  pages only list articles);
+- context `topic_documents`: tag slug → links ({"title", "url"}, newest first)
+  to the FAQ entries and notices with that topic, for the topic pages
+  (Pelican's tag pages only list articles). Links, not the content objects:
+  every topic page reads this dict, and a page is rendered again whenever a
+  value it mentions changes (the speed plugin) — an active notice's duration
+  changes every minute, its title and address do not;
 - context `topic_pages`: slugs that have a page /themen/<slug>/ (Pelican writes
   tag pages only for tags of articles; link other tags only when listed here);
 - context `topics_report_url`: the /themen/bericht/ page when it is built.
@@ -124,7 +127,7 @@ def _finalize(generators, context, settings, state):
         if kind == "article":
             continue
         for tag in getattr(doc, "tags", None) or []:
-            topic_documents.setdefault(tag.slug, []).append(doc)
+            topic_documents.setdefault(tag.slug, []).append({"title": doc.title, "url": doc.url})
     context["topic_documents"] = topic_documents
     tags = getattr(articles_generator, "tags", None) or {}
     context["topic_pages"] = {tag.slug for tag in (tags.keys() if hasattr(tags, "keys") else [t for t, _ in tags])}
