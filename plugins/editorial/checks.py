@@ -9,10 +9,9 @@ import posixpath
 import re
 
 from jinja2 import TemplateSyntaxError, meta
+from kit.problems import display_path, report
 from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
-
-from kit.problems import display_path, report
 
 logger = logging.getLogger(__name__)
 

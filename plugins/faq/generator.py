@@ -10,9 +10,8 @@ import logging
 import os
 import re
 
-from pelican.generators import Generator
-
 from kit.problems import EditorInputError, Problem, display_path, log_problems, report
+from pelican.generators import Generator
 
 from . import feed, jsonld
 from .model import FaqEntry, check_file, check_metadata, german_sort_key

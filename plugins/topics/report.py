@@ -11,10 +11,9 @@ import json
 import logging
 import os
 
+from kit import atomic, outputs
 from markupsafe import Markup, escape
 from pelican.generators import Generator
-
-from kit import atomic, outputs
 
 from .engine import code_fingerprint
 from .settings import report_page_enabled

@@ -11,7 +11,7 @@ from kit.problems import display_path
 def test_create_text_makes_a_new_file_and_never_replaces_one(tmp_path):
     path = tmp_path / "artikel" / "neu.md"
     atomic.create_text(path, "Title: Neu\n\nÄrger? Nein.\r\n")
-    assert path.read_bytes() == "Title: Neu\n\nÄrger? Nein.\r\n".encode("utf-8")
+    assert path.read_bytes() == "Title: Neu\n\nÄrger? Nein.\r\n".encode()
     with pytest.raises(FileExistsError):
         atomic.create_text(path, "anders")
     assert path.read_text(encoding="utf-8").startswith("Title: Neu")
@@ -37,9 +37,9 @@ def test_a_claimed_file_written_piece_by_piece(tmp_path):
         with outputs.replacing(output / "social" / "queue.json", "the social plugin") as handle:
             handle.writelines([b"{", b"}\n"])
         assert (output / "social" / "queue.json").read_bytes() == b"{}\n"
-        with pytest.raises(outputs.AddressTaken, match="social/queue.json: also written for content/x.md"):
-            with outputs.replacing(output / "social" / "queue.json", "content/x.md") as handle:
-                handle.write(b"nein")
+        with (pytest.raises(outputs.AddressTaken, match="social/queue.json: also written for content/x.md"),
+              outputs.replacing(output / "social" / "queue.json", "content/x.md") as handle):
+            handle.write(b"nein")
         assert (output / "social" / "queue.json").read_bytes() == b"{}\n"
         with pytest.raises(outputs.AddressTaken):
             outputs.reserve(output / "social" / "queue.json", "content/y.md")
