@@ -135,7 +135,10 @@ def _locked_build(settings, output, strict, force, started):
         Pelican(settings).run()
     except OSError as exc:
         if not collector.errors:
-            collector.problems.append(Problem("error", file_system_problem(exc, stage, "writing the site")))
+            # An address written twice (kit.outputs) is the editor's to fix, not the disk's.
+            detail = str(exc) if getattr(exc, "editor_error", False) else file_system_problem(
+                exc, stage, "writing the site")
+            collector.problems.append(Problem("error", detail))
     except Exception as exc:  # noqa: BLE001 - reported below, never as a bare traceback
         if not collector.errors:
             if getattr(exc, "editor_error", False):
