@@ -341,8 +341,3 @@ def load(path, display=None):
         raise TaxonomyError([(display, "file", "not UTF-8; expected a UTF-8 text file")]) from None
     return parse(text, display)
 
-
-def display_path(path, settings):
-    """Path as editors see it in the repository, e.g. content/themen.yml."""
-    base = os.path.dirname(os.path.abspath(settings["PATH"]))
-    return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")

@@ -1,7 +1,5 @@
 """The content cache: by hash, warnings replayed, damaged caches discarded."""
 
-import logging
-
 from tests.support.sites import build_fixture_site
 
 ARTICLE = """\
