@@ -29,7 +29,6 @@ headings of outage notices, "… – Geplant", say more than "geplant" in a sent
 """
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 
