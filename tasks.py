@@ -52,9 +52,10 @@ def build(c, no_search=False, force=False):
 @task
 def clean(c):
     """Remove output/ and the build caches (after any running build has finished)."""
-    output = os.path.abspath("output")
+    settings = site_build.load_settings(DEV_SETTINGS)
+    output = os.path.abspath(settings["OUTPUT_PATH"])
     with lock.exclusive(output, "invoke clean"):
-        for path in [output, ".cache"]:
+        for path in [output, settings["CACHE_PATH"]]:
             shutil.rmtree(path, ignore_errors=True)
         staging.recover(output)
 
@@ -351,7 +352,7 @@ def outage_publish(c):
 @task(help={"n": "number of articles in the corpus (default 4000; invoke writes it -n)",
             "scale": "also build 4 × n articles cold to check how the build scales"})
 def bench(c, n=4000, scale=False):
-    """This project's build against vanilla Pelican on a generated German corpus (issue 7).
+    """This project's build against vanilla Pelican on a generated German corpus, with its targets.
 
     Run it on an otherwise idle machine: every scenario is timed as a child process.
     """

@@ -20,7 +20,8 @@ from . import corpus
 from .measure import Measurement, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGETS = {  # ratio to vanilla's cold build (issue 7)
+# The project's performance targets: wall time as a ratio to vanilla Pelican's cold build.
+TARGETS = {
     "cold": 0.45, "search index": 0.35, "rebuild, nothing changed": 0.10,
     "edit one body": 0.15, "edit one title": 0.15, "outage-publish": 0.07,
 }
@@ -52,7 +53,7 @@ def _build(scenario, work, search=False, force=False):
 
 
 def _without_topics(content, base, n):
-    """The cold build without the topics plugin: what tagging costs (issue 6: < 1.5 s)."""
+    """The cold build without the topics plugin: what tagging costs (its target: under 1.5 s)."""
     work = {"content": content, "output": os.path.join(base, f"out-{n}-no-topics"),
             "cache": os.path.join(base, f"cache-{n}-no-topics")}
     for path in (work["output"], work["cache"]):

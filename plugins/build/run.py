@@ -14,16 +14,13 @@ import os
 import re
 import time
 import traceback
-import weakref
 from dataclasses import dataclass, field
 
-from blinker import NamedSignal
 from pelican import Pelican
-from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from kit import lock, outputs, staging
+from kit import lock, outputs, signals, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
@@ -64,18 +61,8 @@ class BuildResult:
 
 
 def reset_signals():
-    """Disconnect every plugin from Pelican's signals.
-
-    Signals are global to the process; without this, a plugin loaded by an
-    earlier build (livereload, tests) would keep acting on later builds whose
-    settings do not list it. Pelican(settings) connects the listed ones again.
-    """
-    for signal in vars(pelican_signals).values():
-        if isinstance(signal, NamedSignal):
-            for receiver in list(signal.receivers.values()):
-                target = receiver() if isinstance(receiver, weakref.ref) else receiver
-                if target is not None:
-                    signal.disconnect(target)
+    """Disconnect every plugin from Pelican's signals (kit.signals)."""
+    signals.disconnect_all()
 
 
 def load_settings(settings_file="pelicanconf.py", overrides=None):
@@ -148,7 +135,10 @@ def _locked_build(settings, output, strict, force, started):
         Pelican(settings).run()
     except OSError as exc:
         if not collector.errors:
-            collector.problems.append(Problem("error", file_system_problem(exc, stage, "writing the site")))
+            # An address written twice (kit.outputs) is the editor's to fix, not the disk's.
+            detail = str(exc) if getattr(exc, "editor_error", False) else file_system_problem(
+                exc, stage, "writing the site")
+            collector.problems.append(Problem("error", detail))
     except Exception as exc:  # noqa: BLE001 - reported below, never as a bare traceback
         if not collector.errors:
             if getattr(exc, "editor_error", False):

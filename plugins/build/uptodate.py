@@ -80,9 +80,9 @@ def input_fingerprint(settings):
     digest.update(f"now={os.environ.get(NOW_ENVIRONMENT_VARIABLE, '')}".encode())
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update(";".join(versions).encode())
-    roots = [settings.get("PATH"), settings.get("THEME")]
-    for base in settings.get("PLUGIN_PATHS", []):  # the plugins this build loads
-        roots += [os.path.join(base, name) for name in sorted(settings.get("PLUGINS", []))
+    roots = [settings["PATH"], settings["THEME"]]
+    for base in settings["PLUGIN_PATHS"]:  # the plugins this build loads
+        roots += [os.path.join(base, name) for name in sorted(settings["PLUGINS"] or [])
                   if isinstance(name, str) and os.path.isdir(os.path.join(base, name))]
     for root in roots:
         digest.update(f"tree:{root}".encode())
@@ -108,7 +108,7 @@ def output_signature(output):
 
 
 def stamp_path(settings):
-    return os.path.join(settings.get("CACHE_PATH") or ".cache", "build", "stamp.json")
+    return os.path.join(settings["CACHE_PATH"], "build", "stamp.json")
 
 
 def _valid(stamp):

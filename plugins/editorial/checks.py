@@ -9,10 +9,9 @@ import posixpath
 import re
 
 from jinja2 import TemplateSyntaxError, meta
+from kit.problems import display_path, report
 from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
-
-from .errors import display_path
 
 logger = logging.getLogger(__name__)
 
@@ -59,26 +58,18 @@ def _check_links(document):
         what, value = match.group(2), match.group(3)
         target = _target_path(document, value)
         full = os.path.join(document.settings["PATH"], target)
+        field = f"link {{{what}}}{value}"
         if target == ".." or target.startswith("../") or os.path.isabs(target):
-            logger.error(
-                "%s: link {%s}%s: leads outside content/; expected a path inside content/, "
-                "e.g. {static}/bilder/<name>.png",
-                where, what, value,
-            )
+            report(logger, where, field, "leads outside content/; expected a path inside content/, "
+                                         "e.g. {static}/bilder/<name>.png")
         elif not value or not os.path.isfile(full):
-            logger.error(
-                "%s: link {%s}%s: no file content/%s; expected a path inside content/, "
-                "e.g. {filename}/artikel/<name>.md or {static}/bilder/<name>.png",
-                where, what, value, target,
-            )
+            report(logger, where, field, f"no file content/{target}; expected a path inside content/, "
+                                         "e.g. {filename}/artikel/<name>.md or {static}/bilder/<name>.png")
         elif what == "filename" and target.endswith(".md"):
             generated = document._context.get("generated_content", {}) if document._context else {}
             if target not in generated:
-                logger.error(
-                    "%s: link {filename}%s: content/%s is not published (draft, scheduled or "
-                    "has errors); expected a link to a published text",
-                    where, value, target,
-                )
+                report(logger, where, field, f"content/{target} is not published (draft, scheduled or "
+                                             "has errors); expected a link to a published text")
 
 
 def _check_images(document):
@@ -88,11 +79,8 @@ def _check_images(document):
         if alt is None or not alt.group(2).strip():
             src = SRC_ATTR.search(tag)
             name = src.group(2) if src else "?"
-            logger.error(
-                "%s: image %s: no alt text; expected a description in the brackets, "
-                "e.g. ![Techniker prüft einen Verteilerkasten](%s)",
-                where, name, name,
-            )
+            report(logger, where, f"image {name}", "no alt text; expected a description in the brackets, "
+                                                   f"e.g. ![Techniker prüft einen Verteilerkasten]({name})")
 
 
 def _theme_templates(generator):
@@ -140,11 +128,9 @@ def check_templates(generators):
         except PelicanTemplateNotFound:
             variable = "article" if isinstance(document, Article) else "page"
             choices = _templates_showing(generator, variable) or sorted(_theme_templates(generator))
-            logger.error(
-                "%s: Template: '%s' is not a template of the theme; expected one of %s "
-                "(files in theme/templates/ without .html), or no Template line for the usual one",
-                display_path(document.source_path, document.settings), name, ", ".join(choices),
-            )
+            report(logger, display_path(document.source_path, document.settings), "Template",
+                   f"'{name}' is not a template of the theme; expected one of {', '.join(choices)} "
+                   "(files in theme/templates/ without .html), or no Template line for the usual one")
             # The build fails on the error above; the default template lets it
             # go on to report every other problem instead of stopping here.
             document.template = document.default_template

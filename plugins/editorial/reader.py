@@ -21,8 +21,8 @@ from pelican.utils import SafeDatetime
 
 from german.dates import parse_datetime
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
+from kit.problems import EditorInputError, display_path
 
-from .errors import EditorInputError, display_path
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 from .settings import ADDRESS_KEYS
@@ -100,7 +100,7 @@ def content_kind(source_path, settings):
     base = os.path.abspath(settings["PATH"])
     rel = os.path.relpath(os.path.abspath(source_path), base).replace(os.sep, "/")
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
-        for folder in settings.get(key) or []:
+        for folder in settings[key]:
             folder = folder.strip("/")
             if folder in ("", ".") or rel.startswith(folder + "/"):
                 return kind

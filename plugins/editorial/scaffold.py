@@ -4,6 +4,7 @@ import os
 
 from german.dates import site_now
 from german.slugs import SLUG_MAX_LENGTH, shorten, slugify, title_problem
+from kit import atomic
 
 AUTHOR_PLACEHOLDER = "Vorname Nachname"
 SUMMARY_PLACEHOLDER = "Ein Satz, der sagt, worum es geht (erscheint in Listen, Feeds und Suchmaschinen)."
@@ -50,12 +51,10 @@ def new_post(title, content_path="content", folder="artikel", category="Kundendi
     path = os.path.join(content_path, folder, f"{slug}.md")
     if os.path.exists(path):
         raise ScaffoldError(f"new-post: {path}: exists already; expected a new title")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     now = site_now(settings)
     text = TEMPLATE.format(
         title=title, slug_line=slug_line, date=now.strftime("%Y-%m-%d %H:%M"), category=category,
         tags=tags, author=author or AUTHOR_PLACEHOLDER,
     )
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
+    atomic.create_text(path, text)
     return path

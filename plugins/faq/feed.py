@@ -9,26 +9,27 @@ import os
 from feedgen.feed import FeedGenerator
 
 from german.dates import to_berlin
+from kit import outputs
 
 from .jsonld import absolute
 
 
 def write_atom(entries, settings, output_path):
     feed_path = settings["FAQ_FEED_ATOM"]
-    siteurl = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
+    siteurl = settings["FEED_DOMAIN"] or settings["SITEURL"]
     newest_first = sorted(entries, key=lambda e: (e.date, e.slug), reverse=True)
-    limit = settings.get("FEED_MAX_ITEMS")
+    limit = settings["FEED_MAX_ITEMS"]
     if limit:
         newest_first = newest_first[: int(limit)]
 
     feed = FeedGenerator()
     feed.id(absolute(settings, feed_path))
-    feed.title(f"Häufige Fragen – {settings.get('SITENAME', '')}")
+    feed.title(f"Häufige Fragen – {settings['SITENAME']}")
     feed.subtitle("Neue und aktualisierte Antworten auf häufige Fragen unserer Kundinnen und Kunden")
     feed.link(href=absolute(settings, feed_path), rel="self", type="application/atom+xml")
     feed.link(href=absolute(settings, settings["FAQ_INDEX_URL"]), rel="alternate", type="text/html")
     feed.language("de")
-    feed.author({"name": settings.get("AUTHOR") or settings.get("SITENAME", "")})
+    feed.author({"name": settings.get("AUTHOR") or settings["SITENAME"]})
     feed.updated(to_berlin(newest_first[0].date))
     for entry in reversed(newest_first):  # feedgen prepends: add oldest first
         item = feed.add_entry()
@@ -41,6 +42,4 @@ def write_atom(entries, settings, output_path):
         item.summary(str(entry.short_answer), type="html")
         item.content(entry.get_content(siteurl), type="html")
 
-    target = os.path.join(output_path, feed_path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    feed.atom_file(target, pretty=True)
+    outputs.write_bytes(os.path.join(output_path, feed_path), feed.atom_str(pretty=True), "the FAQ plugin")

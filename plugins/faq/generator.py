@@ -10,10 +10,11 @@ import logging
 import os
 import re
 
+from kit.problems import EditorInputError, Problem, display_path, log_problems, report
 from pelican.generators import Generator
 
 from . import feed, jsonld
-from .model import FaqEntry, FaqInputError, check_file, check_metadata, display_path, german_sort_key
+from .model import FaqEntry, check_file, check_metadata, german_sort_key
 from .scaffold import BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 
 logger = logging.getLogger(__name__)
@@ -42,17 +43,17 @@ class FaqReader:
     def read(self, source_path):
         content, metadata = self._inner.read(source_path)
         problems = check_metadata(metadata, self._settings) + check_file(source_path, metadata, content)
+        where = display_path(source_path, self._settings)
         if problems:
-            raise FaqInputError(display_path(source_path, self._settings), problems)
+            raise EditorInputError([Problem(where, field, expected) for field, expected in problems])
         # Example sentences of `invoke new-faq` left in place: a warning, so that
         # `invoke check` and `invoke preview` (CI) refuse to publish them.
-        where = display_path(source_path, self._settings)
         if SUMMARY_PLACEHOLDER in re.sub(r"<[^>]+>", "", str(metadata.get("summary", ""))):
-            logger.warning("%s: %s: %s", where, "Summary", "still the example sentence from new-faq; "
-                           "expected the short answer in one sentence of your own")
+            report(logger, where, "Summary", "still the example sentence from new-faq; "
+                   "expected the short answer in one sentence of your own", level=logging.WARNING)
         if BODY_PLACEHOLDER in content:
-            logger.warning("%s: %s: %s", where, "text", "still the example text from new-faq; "
-                           "expected your own answer")
+            report(logger, where, "text", "still the example text from new-faq; expected your own answer",
+                   level=logging.WARNING)
         return content, metadata
 
 
@@ -103,18 +104,14 @@ class FaqGenerator(Generator):
             entry = self.readers.read_file(
                 base_path=self.path, path=path, content_class=FaqEntry, context=self.context,
             )
-        except FaqInputError as exc:
-            problems = [(exc.path, field, expected) for field, expected in exc.problems]
+        except EditorInputError as exc:  # the FAQ rules, or the editorial reader's (Date: …)
+            problems = exc.problems
         except Exception as exc:  # noqa: BLE001 - reported to the editor below, without a traceback
-            if getattr(exc, "editor_error", False) and hasattr(exc, "field"):
-                problems = [(exc.path, exc.field, exc.expected)]
-            else:
-                problems = [(where, "file", f"could not be read ({exc}); expected a Markdown file "
-                                            "with 'Key: value' lines at the top")]
+            problems = [Problem(where, "file", f"could not be read ({exc}); expected a Markdown file "
+                                               "with 'Key: value' lines at the top")]
         # Logged outside the except block: the build runner would otherwise take the
         # exception's combined message for each line.
-        for source, field, expected in problems:
-            logger.error("%s: %s: %s", source, field, expected)
+        log_problems(logger, problems)
         if entry is not None and entry.is_valid():
             return entry
         self.failed = True
@@ -122,7 +119,7 @@ class FaqGenerator(Generator):
         return None
 
     def _category_rank(self, name):
-        order = [german_sort_key(c) for c in self.settings.get("FAQ_CATEGORY_ORDER") or []]
+        order = [german_sort_key(c) for c in self.settings["FAQ_CATEGORY_ORDER"]]
         key = german_sort_key(name)
         return (order.index(key) if key in order else len(order), key)
 
@@ -157,10 +154,8 @@ class FaqGenerator(Generator):
                         _append_once(backlinks, entry)
                         in_articles.faq_backlinks = backlinks
                 elif slug in unpublished:
-                    logger.warning(
-                        "%s: %s: '%s' is not published yet (draft or scheduled); the link appears "
-                        "once it is", where, "Related", slug,
-                    )
+                    report(logger, where, "Related", f"'{slug}' is not published yet (draft or scheduled); "
+                           "the link appears once it is", level=logging.WARNING)
                 else:
                     self._related_error(
                         where, f"no article or question with the address '{slug}'; expected the slug "
@@ -172,7 +167,7 @@ class FaqGenerator(Generator):
                 article.faq_backlinks.sort(key=self._display_key)
 
     def _related_error(self, where, expected):
-        logger.error("%s: %s: %s", where, "Related", expected)
+        report(logger, where, "Related", expected)
         self.failed = True
 
     def checked_documents(self):
@@ -209,7 +204,7 @@ class FaqGenerator(Generator):
             faq_categories=self.categories(), faq_jsonld=jsonld.faq_page(self.entries, self.settings),
             page_name="faq", relative_urls=relative, url=index_url,
         )
-        if self.settings.get("FAQ_FEED_ATOM"):
+        if self.settings["FAQ_FEED_ATOM"]:
             feed.write_atom(self.entries, self.settings, self.output_path)
 
 

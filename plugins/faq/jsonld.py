@@ -8,19 +8,19 @@ from .text import html_to_text
 
 
 def absolute(settings, url):
-    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    base = (settings["FEED_DOMAIN"] or settings["SITEURL"]).rstrip("/")
     return f"{base}/{url}"
 
 
 def faq_page(entries, settings):
     """The FAQPage object; answers as plain text (Google and others read text, not markup)."""
-    siteurl = settings.get("FEED_DOMAIN") or settings.get("SITEURL") or ""
+    siteurl = settings["FEED_DOMAIN"] or settings["SITEURL"]
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",
         "inLanguage": "de-DE",
         "url": absolute(settings, settings["FAQ_INDEX_URL"]),
-        "name": f"Häufige Fragen – {settings.get('SITENAME', '')}".strip(" –"),
+        "name": f"Häufige Fragen – {settings['SITENAME']}".strip(" –"),
         "mainEntity": [
             {
                 "@type": "Question",

@@ -28,23 +28,6 @@ def display_key(name):
     return "-".join(part.capitalize() for part in name.split("-"))
 
 
-def display_path(source_path, settings):
-    """content/faq/x.md, relative to the project (the folder that holds content/)."""
-    base = os.path.dirname(os.path.abspath(settings["PATH"]))
-    return os.path.relpath(os.path.abspath(source_path), base).replace(os.sep, "/")
-
-
-class FaqInputError(ValueError):
-    """Everything wrong with one FAQ file; the generator logs one line per problem."""
-
-    editor_error = True
-
-    def __init__(self, path, problems):
-        self.path = path
-        self.problems = list(problems)  # [(field, expected), ...]
-        super().__init__("; ".join(f"{path}: {field}: {expected}" for field, expected in self.problems))
-
-
 def _text(value):
     """Metadata value as plain text (Pelican may hand over wrappers or lists)."""
     if value is None:
@@ -71,7 +54,7 @@ def parse_related(value):
 def check_metadata(metadata, settings):
     """Problems with the metadata a FAQ file declares, as (field, expected) pairs."""
     problems = []
-    allowed = set(settings.get("FAQ_METADATA_KEYS") or ())
+    allowed = set(settings["FAQ_METADATA_KEYS"])
     for key in sorted(metadata):
         if key in allowed:
             continue

@@ -6,6 +6,7 @@ import re
 
 from german.dates import site_now
 from german.slugs import shorten, slugify, title_problem
+from kit import atomic
 
 SUMMARY_PLACEHOLDER = "Die Antwort in einem Satz (steht auf /faq/, in Suchergebnissen und im Feed)."
 BODY_PLACEHOLDER = "Die Antwort in ganzen Sätzen: zuerst das Wichtigste, dann die Schritte."
@@ -88,7 +89,5 @@ def new_faq(question, category, content_path="content", folder="faq", tags="", r
         question=question, category=category, optional=optional,
         modified=site_now(settings).strftime("%Y-%m-%d %H:%M"),
     )
-    os.makedirs(target_folder, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
+    atomic.create_text(path, text)
     return path

@@ -33,7 +33,7 @@ def apply_defaults(pelican):
     settings.setdefault("FAQ_METADATA_KEYS", set()).update(BASE_FAQ_KEYS)
     folder = settings["FAQ_PATH"].strip("/")
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
-        excludes = list(settings.get(key) or [])
+        excludes = list(settings[key])
         if folder and folder not in excludes:
             excludes.append(folder)
         settings[key] = excludes

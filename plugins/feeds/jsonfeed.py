@@ -2,7 +2,7 @@
 
 Pelican writes Atom and RSS itself; it has no JSON Feed. Same articles, same
 limit (FEED_MAX_ITEMS), absolute links and full content like the other feeds.
-Titles, tags and names are plain text, as everywhere on the site; json.dump
+Titles, tags and names are plain text, as everywhere on the site; json.dumps
 escapes whatever needs it.
 """
 
@@ -12,6 +12,7 @@ import os
 from markupsafe import Markup
 
 from german.dates import iso
+from kit import outputs
 
 
 def _item(article, base):
@@ -48,8 +49,8 @@ def write_json_feed(generator, writer):
     path = settings.get("JSON_FEED")
     if not path:
         return
-    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
-    articles = generator.articles[: settings.get("FEED_MAX_ITEMS")]
+    base = (settings["FEED_DOMAIN"] or settings["SITEURL"]).rstrip("/")
+    articles = generator.articles[: settings["FEED_MAX_ITEMS"]]
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": settings["SITENAME"],
@@ -57,11 +58,8 @@ def write_json_feed(generator, writer):
         "feed_url": f"{base}/{path}",
         "description": settings.get("SITESUBTITLE", ""),
         "language": "de",
-        "authors": [{"name": settings.get("AUTHOR", settings["SITENAME"])}],
+        "authors": [{"name": settings.get("AUTHOR") or settings["SITENAME"]}],
         "items": [_item(a, base) for a in articles],
     }
-    target = os.path.join(generator.output_path, path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "w", encoding="utf-8") as handle:
-        json.dump(feed, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
+    outputs.write_text(os.path.join(generator.output_path, path),
+                       json.dumps(feed, ensure_ascii=False, indent=1) + "\n", "the feeds plugin")

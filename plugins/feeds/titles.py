@@ -48,4 +48,4 @@ def literal_titles(context, feed):
             item["title"] = title
     name = _url_lookup(feed.feed.get("feed_url") or "", _term_feeds(context))
     if name is not None:
-        feed.feed["title"] = f"{context.get('SITENAME', '')} - {name}"
+        feed.feed["title"] = f"{context['SITENAME']} - {name}"

@@ -150,11 +150,14 @@ def leading_sentences(text, fits, max_sentences=None):
     """The longest run of whole sentences from the start for which `fits(candidate)`
     is true, joined with single spaces; "" when not even the first one fits.
 
-    `fits` lets the caller count however its medium counts (graphemes, URLs as
-    23 characters, bytes) without this module knowing about any of it.
+    `text` is a plain text or its sentences, already split (a caller that asks
+    about one text several times splits it once). `fits` lets the caller count
+    however its medium counts (graphemes, URLs as 23 characters, bytes)
+    without this module knowing about any of it.
     """
+    sentences = iter_sentences(text) if isinstance(text, str) else text
     chosen = ""
-    for count, sentence in enumerate(iter_sentences(text), start=1):
+    for count, sentence in enumerate(sentences, start=1):
         if max_sentences is not None and count > max_sentences:
             break
         candidate = f"{chosen} {sentence}" if chosen else sentence

@@ -38,8 +38,9 @@ def replacing(path, mode="wb", *, encoding=None, newline=None, durable=False):
     """Open a temporary file beside `path`; on success it replaces `path`.
 
     On any exception the temporary file is removed and `path` is unchanged.
-    `durable` flushes the bytes to disk before the rename (for files whose loss
-    after a power cut matters more than speed: ledgers, journals).
+    `durable` flushes the bytes to disk before the rename and the folder's entry
+    after it (for files whose loss after a power cut matters more than speed:
+    ledgers, journals); when the call returns, the new file survives a crash.
     """
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -56,6 +57,17 @@ def replacing(path, mode="wb", *, encoding=None, newline=None, durable=False):
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    if durable:
+        sync_folder(folder)
+
+
+def sync_folder(folder):
+    """Flush a folder's entries to disk: a rename is durable only after this."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def write_bytes(path, data, *, durable=False):
@@ -67,6 +79,32 @@ def write_text(path, text, *, encoding="utf-8", durable=False):
     """Text written exactly as given (no newline translation)."""
     with replacing(path, "w", encoding=encoding, newline="", durable=durable) as handle:
         handle.write(text)
+
+
+def create_text(path, text, *, encoding="utf-8"):
+    """A new file with `text`, never replacing one: FileExistsError if `path` exists.
+
+    The text is written under a temporary name and linked to `path` (a link
+    refuses an existing name), so the file appears complete or not at all; a
+    watcher (`invoke serve`) never reads half of it.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+        try:
+            os.link(temporary, path)
+        except OSError as exc:  # a file system without hard links; an existing `path` raises
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            with open(path, "x", encoding=encoding, newline="") as handle:
+                handle.write(text)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _libc_renameat2():

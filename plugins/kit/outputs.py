@@ -11,9 +11,11 @@ through `write_*` here claim their address. Without a register (tests of one
 plugin, commands outside a build) claims are not tracked.
 """
 
+import contextlib
 import os
 
 from . import atomic
+from .problems import display_path
 
 _registers = {}  # absolute output folder → {relative path: source}
 
@@ -75,7 +77,9 @@ class AddressTaken(OSError):
         super().__init__(collision_message(rel, first, second))
 
 
-def _checked(path, source):
+def reserve(path, source):
+    """Claim `path` for `source`, or raise AddressTaken naming the other source
+    (for a file that is not written through this module, e.g. a hard link)."""
     other = claim(path, source)
     if other is not None:
         _register, rel = _split(path)
@@ -84,13 +88,21 @@ def _checked(path, source):
 
 def write_bytes(path, data, source):
     """kit.atomic.write_bytes for a file of the build, claimed for `source`."""
-    _checked(path, source)
+    reserve(path, source)
     atomic.write_bytes(path, data)
 
 
 def write_text(path, text, source):
-    _checked(path, source)
+    reserve(path, source)
     atomic.write_text(path, text)
+
+
+@contextlib.contextmanager
+def replacing(path, source, mode="wb", **options):
+    """kit.atomic.replacing for a file of the build written piece by piece, claimed for `source`."""
+    reserve(path, source)
+    with atomic.replacing(path, mode, **options) as handle:
+        yield handle
 
 
 def describe(context):
@@ -100,10 +112,7 @@ def describe(context):
         path = getattr(document, "source_path", None)
         if path:
             settings = getattr(document, "settings", None) or {}
-            if settings.get("PATH"):
-                base = os.path.dirname(os.path.abspath(settings["PATH"]))
-                return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
-            return path
+            return display_path(path, settings) if settings.get("PATH") else path
     for key, label in (("tag", "topic"), ("category", "category"), ("author", "author")):
         wrapper = context.get(key)
         if wrapper is not None and hasattr(wrapper, "name"):

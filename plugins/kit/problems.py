@@ -23,6 +23,10 @@ NOTICE_ATTRIBUTE = "kit_notice"
 def display_path(path, settings):
     """`path` as the editor sees it: relative to the folder that holds the content folder."""
     base = os.path.dirname(os.path.abspath(settings["PATH"]))
+    if os.path.isabs(path) and path.startswith(base + os.sep) and os.path.normpath(path) == path:
+        # What relpath gives for a normalised path below `base`, without its
+        # abspath calls: builds ask this for every document, several times.
+        return path[len(base) + 1:].replace(os.sep, "/")
     return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
 
 

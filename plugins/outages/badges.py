@@ -74,7 +74,7 @@ def build_badges(state, settings):
     pattern = settings["OUTAGES_BADGE_PATH"]
     files = {}
     overall_status = state.css_status
-    entries = [(OVERALL_ID, settings.get("OUTAGES_BADGE_LABEL", "Status"), state.sentence,
+    entries = [(OVERALL_ID, settings["OUTAGES_BADGE_LABEL"], state.sentence,
                 overall_status)]
     entries += [(c.id, c.name, c.status_label, c.status) for c in state.components]
     for badge_id, label, message, status in entries:

@@ -32,14 +32,14 @@ def event_sequence(notice):
 
 def build_calendar(state, settings):
     """The .ics file as bytes."""
-    site_url = settings.get("SITEURL", "").rstrip("/")
+    site_url = settings["SITEURL"].rstrip("/")
     host = urlparse(site_url).hostname or "localhost"
     calendar = Calendar()
-    calendar.add("prodid", f"-//{settings.get('SITENAME', 'Pelican')}//Wartungsarbeiten//DE")
+    calendar.add("prodid", f"-//{settings['SITENAME']}//Wartungsarbeiten//DE")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Wartungsarbeiten – {settings.get('SITENAME', '')}")
+    calendar.add("x-wr-calname", f"Wartungsarbeiten – {settings['SITENAME']}")
     calendar.add("x-wr-timezone", TZID)
 
     created = utc(state.now).replace(microsecond=0)

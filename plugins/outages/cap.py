@@ -36,8 +36,8 @@ def cap_time(value):
 
 
 def sender_for(settings):
-    host = urlparse(settings.get("SITEURL", "")).hostname or "localhost"
-    return settings.get("OUTAGES_CAP_SENDER") or f"stoerungen@{host}"
+    host = urlparse(settings["SITEURL"]).hostname or "localhost"
+    return settings["OUTAGES_CAP_SENDER"] or f"stoerungen@{host}"
 
 
 def identifier(sender, update):
@@ -106,7 +106,7 @@ def _clock_message(notice, status, earlier):
 
 def build_cap(notice, settings, registry):
     """The CAP XML of a notice's latest message, as bytes."""
-    site_url = settings.get("SITEURL", "").rstrip("/")
+    site_url = settings["SITEURL"].rstrip("/")
     sender = sender_for(settings)
     latest = latest_message(notice)
 
@@ -157,7 +157,7 @@ def build_cap(notice, settings, registry):
         expires = latest.next_update
     if expires is not None:
         sub(info, "expires", cap_time(expires))
-    sub(info, "senderName", settings.get("SITENAME", sender))
+    sub(info, "senderName", settings["SITENAME"])
     sub(info, "headline", f"[{latest.status_label}] {notice.title}"[:160])
     sub(info, "description", latest.text)
     if latest.next_update is not None and not notice.is_finished:
@@ -173,5 +173,5 @@ def build_cap(notice, settings, registry):
         name = registry[component["id"]].area
         if name and name not in areas:
             areas.append(name)
-    sub(area, "areaDesc", ", ".join(areas) or settings.get("OUTAGES_AREA", "Versorgungsgebiet"))
+    sub(area, "areaDesc", ", ".join(areas) or settings["OUTAGES_AREA"])
     return etree.tostring(alert, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -31,16 +31,15 @@ from pelican.utils import sanitised_join
 
 from german.dates import BERLIN, site_now
 from german.slugs import slugify
-from kit import atomic, lock, staging
-from kit.problems import file_system_problem
+from kit import atomic, lock, signals, staging
+from kit.problems import Problem, display_path, file_system_problem
 
 from . import vocabulary as v
 from .components import load_components
 from .generator import OutagesGenerator, serialise
 from .model import window_text
 from .notice_file import KIND_ARTICLES, format_window, parse_notice
-from .problems import Problem, display_path
-from .settings import DEFAULTS
+from .settings import set_defaults
 from .timeline import format_time, format_update, parse_source, parse_time
 
 DEFAULT_TEXTS = {
@@ -64,8 +63,7 @@ class CommandError(Exception):
 def load_project_settings(settings_file="pelicanconf.py", overrides=None):
     """The site's settings plus this plugin's defaults, without starting Pelican."""
     settings = read_settings(settings_file, override=dict(overrides or {}))
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
+    set_defaults(settings)
     return settings
 
 
@@ -307,9 +305,14 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     logging.getLogger().addHandler(quiet)
     try:
         settings = settings or read_settings(settings_file, override=dict(overrides or {}))
+        set_defaults(settings)
         output = os.path.abspath(settings["OUTPUT_PATH"])
         with lock.exclusive(output, "invoke outage-publish"):
-            return _publish(settings, output)
+            signals.disconnect_all()  # only the plugins of these settings act on this run
+            try:
+                return _publish(settings, output)
+            finally:
+                signals.disconnect_all()
     except lock.LockTimeout as exc:
         return PublishResult(False, problems=[str(exc)])
     finally:
@@ -320,7 +323,7 @@ def _publish(settings, output):
     started = time.perf_counter()
     # Only the plugins whose work shows in the outage outputs: the others
     # (topics, search, social …) cost start-up time and change nothing here.
-    wanted = settings.get("OUTAGES_PUBLISH_PLUGINS", DEFAULTS["OUTAGES_PUBLISH_PLUGINS"])
+    wanted = settings["OUTAGES_PUBLISH_PLUGINS"]
     settings["PLUGINS"] = [p for p in settings["PLUGINS"] if p in wanted]
     if "outages" not in settings["PLUGINS"]:  # publishing outages needs this plugin
         settings["PLUGINS"] = list(settings["PLUGINS"]) + ["outages"]

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from german.dates import parse_datetime, to_berlin
-
-from .problems import Problem
+from kit.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "name", "group")

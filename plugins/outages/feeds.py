@@ -55,7 +55,7 @@ def build_feed(notices, settings, quiet_since, title, self_paths, max_items, com
     `quiet_since` is the feed's <updated> while it has no entry: a time that
     stays the same from build to build, so readers do not see a change.
     """
-    site_url = settings.get("SITEURL", "").rstrip("/")
+    site_url = settings["SITEURL"].rstrip("/")
     authority = urlparse(site_url).hostname or "localhost"
     atom_path, rss_path = self_paths
     entries = [
@@ -72,9 +72,9 @@ def build_feed(notices, settings, quiet_since, title, self_paths, max_items, com
     feed.subtitle(
         "Störungen und Wartungsarbeiten"
         + (f" – {component.name}" if component is not None else "")
-        + f" bei {settings.get('SITENAME', '')}"
+        + f" bei {settings['SITENAME']}"
     )
-    feed.author({"name": settings.get("AUTHOR") or settings.get("SITENAME", "")})
+    feed.author({"name": settings.get("AUTHOR") or settings["SITENAME"]})
     status_page = f"{site_url}/{settings['OUTAGES_STATUS_URL']}"
     feed.link(href=status_page, rel="alternate", type="text/html")
     feed.link(href=f"{site_url}/{atom_path}", rel="self", type="application/atom+xml")
@@ -118,8 +118,8 @@ def quiet_since(state, since=None):
 
 def build_feeds(state, registry, settings, since=None):
     """{path: bytes} for the overall feeds and one pair per component."""
-    max_items = int(settings.get("OUTAGES_FEED_MAX_ITEMS", 100))
-    site = settings.get("SITENAME", "")
+    max_items = int(settings["OUTAGES_FEED_MAX_ITEMS"])
+    site = settings["SITENAME"]
     files = {}
     paths = feed_paths(settings)
     atom, rss = build_feed(state.notices, settings, quiet_since(state, since),

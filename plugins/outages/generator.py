@@ -12,6 +12,7 @@ only these outputs into an existing site without the rest of the build.
 """
 
 import json
+import logging
 import os
 
 from pelican.generators import Generator
@@ -19,6 +20,7 @@ from pelican.utils import get_relative_path, path_to_url, posixize_path, sanitis
 
 from german.dates import parse_datetime, site_now
 from kit import outputs
+from kit.problems import EditorInputError, Problem, display_path, log_problems
 
 from .badges import build_badges
 from .banner import build_banner
@@ -27,9 +29,10 @@ from .calendar import build_calendar
 from .components import ComponentRegistry, load_components
 from .feeds import build_feeds, feed_paths
 from .model import Notice, utc
-from .problems import OutageInputError, Problem, display_path, log_problems
 from .state import compute_state, valid_until
 from .statuspage import StatusApi
+
+logger = logging.getLogger(__name__)
 
 
 def get_generators(pelican):
@@ -84,7 +87,7 @@ class OutagesGenerator(Generator):
         # The availability record starts at OUTAGES_SINCE (or a component's own
         # "since"); without it, all 90 days count. The API's created_at needs a
         # date either way: the first notice is the best we know.
-        record_start = settings.get("OUTAGES_SINCE")
+        record_start = settings["OUTAGES_SINCE"]
         if isinstance(record_start, str):
             record_start = parse_datetime(record_start)
         self.since = record_start or min(
@@ -98,7 +101,7 @@ class OutagesGenerator(Generator):
         current = settings.get("BUILD_VALID_UNTIL")
         if current is None or utc(until) < utc(current):
             settings["BUILD_VALID_UNTIL"] = until
-        log_problems(self.problems)
+        log_problems(logger, self.problems)
         if self.problems:
             self.notices, self.banner = [], None
         self.context["outage_notices"] = self.state.notices if not self.problems else []
@@ -112,16 +115,12 @@ class OutagesGenerator(Generator):
             notice = self.readers.read_file(
                 base_path=self.path, path=path, content_class=Notice, context=self.context
             )
-        except OutageInputError as exc:
+        except EditorInputError as exc:  # the notice's own checks, or the editorial reader's (Date:)
             self.problems.extend(exc.problems)
             return None
         except Exception as exc:  # noqa: BLE001 - reported as bad input, no traceback
             where = display_path(source, self.settings)
-            if getattr(exc, "editor_error", False) and hasattr(exc, "expected"):
-                # The editorial reader's error (e.g. a bad Date:) already names it all.
-                self.problems.append(Problem(exc.path, exc.field, exc.expected))
-            else:
-                self.problems.append(Problem(where, "file", f"could not be read ({exc})"))
+            self.problems.append(Problem(where, "file", f"could not be read ({exc})"))
             return None
         if not notice.is_valid():
             self.problems.append(Problem(notice.relative_source_path, "file",
@@ -167,7 +166,7 @@ class OutagesGenerator(Generator):
     def data_files(self):
         """{path below output: bytes, str or JSON object} — everything but HTML."""
         settings = self.settings
-        site_url = settings.get("SITEURL", "")
+        site_url = settings["SITEURL"]
         api = StatusApi(self.state, settings, settings["OUTAGES_PAGE_ID"],
                         site_url, settings["OUTAGES_STATUS_URL"], self.since)
         files = dict(api.documents())

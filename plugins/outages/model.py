@@ -19,11 +19,11 @@ from pelican.utils import slugify
 from babel.dates import format_datetime
 
 from german.dates import BERLIN, LOCALE, date_short, datetime_long, site_now
+from kit.problems import EditorInputError, display_path
 
 from . import vocabulary as v
 from .components import ComponentRegistry, load_components
 from .notice_file import PUBLICATION_STATUSES, markdown_renderer, parse_notice, utc
-from .problems import OutageInputError, display_path
 
 
 def duration_text(seconds):
@@ -56,11 +56,10 @@ def _registry_for(settings, context):
     registry = (context or {}).get("outage_components")
     if isinstance(registry, ComponentRegistry):
         return registry
-    path = os.path.join(settings["PATH"], settings.get("OUTAGES_COMPONENTS_FILE",
-                                                       "status/komponenten.yml"))
+    path = os.path.join(settings["PATH"], settings["OUTAGES_COMPONENTS_FILE"])
     registry, problems = load_components(path, display_path(path, settings))
     if problems:
-        raise OutageInputError(problems)
+        raise EditorInputError(problems)
     return registry
 
 
@@ -87,13 +86,13 @@ class Notice(Content):
                                       sorted(settings.get("SHARED_METADATA_KEYS") or ()),
                                       now=site_now(settings))
         if problems:
-            raise OutageInputError(problems)
+            raise EditorInputError(problems)
 
         slug = data.slug or slugify(
             data.title,
-            regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
-            preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-            use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+            regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"],
+            preserve_case=settings["SLUGIFY_PRESERVE_CASE"],
+            use_unicode=settings["SLUGIFY_USE_UNICODE"],
         )
         for update in data.updates:
             update.id = f"{slug}-{update.index}"
@@ -123,7 +122,7 @@ class Notice(Content):
             metadata["summary"] = data.updates[-1].html
         for key, value in model.items():
             setattr(self, key, value)
-        self.banner_lead_hours = float(settings.get("OUTAGES_BANNER_LEAD_HOURS", 24))
+        self.banner_lead_hours = float(settings["OUTAGES_BANNER_LEAD_HOURS"])
         self.evaluate(site_now(settings))
         super().__init__(render(data.intro), metadata, settings, source_path, context)
 

@@ -20,9 +20,9 @@ from markdown import Markdown
 
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, title_problem
 from german.slugs import slugify as german_slugify
+from kit.problems import Problem
 
 from . import vocabulary as v
-from .problems import Problem
 from .sanitize import text_html
 from .timeline import HEADING_EXAMPLE, SEPARATOR_RE, format_time, parse_source, parse_time
 

@@ -31,15 +31,20 @@ DEFAULTS = {
 
 
 def apply_defaults(pelican):
-    """initialized handler: defaults, and keep notices out of articles and pages."""
-    settings = pelican.settings
+    """initialized handler."""
+    set_defaults(pelican.settings)
+
+
+def set_defaults(settings):
+    """The plugin's defaults where `settings` has none, and notices kept out of
+    articles and pages (also for the commands, which run before Pelican starts)."""
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
-    if not settings.get("OUTAGES_PAGE_ID"):
-        settings["OUTAGES_PAGE_ID"] = slugify(settings.get("SITENAME") or "status") or "status"
+    if not settings["OUTAGES_PAGE_ID"]:
+        settings["OUTAGES_PAGE_ID"] = slugify(settings["SITENAME"]) or "status"
     folder = settings["OUTAGES_PATH"].strip("/")
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
-        excludes = list(settings.get(key) or [])
+        excludes = list(settings[key])
         if folder not in excludes:
             excludes.append(folder)
         settings[key] = excludes

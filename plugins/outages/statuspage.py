@@ -41,7 +41,7 @@ class StatusApi:
     def page(self):
         return {
             "id": self.page_id,
-            "name": self.settings.get("SITENAME", ""),
+            "name": self.settings["SITENAME"],
             "url": f"{self.site_url}/{self.status_url}",
             "time_zone": "Europe/Berlin",
             "updated_at": iso(self.state.now),

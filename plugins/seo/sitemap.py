@@ -11,10 +11,11 @@ import re
 from xml.sax.saxutils import escape
 
 from german.dates import to_berlin
-from kit import datacache
+from kit import datacache, outputs
 
 NOINDEX = re.compile(rb"""<meta\s+name=["']robots["']\s+content=["'][^"']*noindex""", re.I)
 HEAD_BYTES = 4096
+SOURCE = "the seo plugin"
 
 
 def _page_url(rel_path):
@@ -101,23 +102,22 @@ def remember_context(generators):
 def write_robots_and_sitemap(pelican):
     settings = pelican.settings
     output = pelican.output_path
-    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+    base = (settings["FEED_DOMAIN"] or settings["SITEURL"]).rstrip("/")
     context = _last_context
     lastmod = _lastmod_by_url(context)
     entries = []
-    cache = os.path.join(settings["CACHE_PATH"], "seo", "pages.cbor") if settings.get("CACHE_PATH") else None
+    cache = os.path.join(settings["CACHE_PATH"], "seo", "pages.cbor") if settings["CACHE_PATH"] else None
     for rel in _indexable_pages(output, cache):
         url = _page_url(rel)
         line = f"  <url><loc>{escape(base + '/' + url)}</loc>"
         if url in lastmod:
             line += f"<lastmod>{lastmod[url]}</lastmod>"
         entries.append(line + "</url>")
-    with open(os.path.join(output, "sitemap.xml"), "w", encoding="utf-8") as handle:
-        handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        handle.write('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-        handle.write("\n".join(entries) + "\n</urlset>\n")
+    outputs.write_text(os.path.join(output, "sitemap.xml"),
+                       '<?xml version="1.0" encoding="UTF-8"?>\n'
+                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                       + "\n".join(entries) + "\n</urlset>\n", SOURCE)
     lines = ["User-agent: *"]
     lines.append("Allow: /" if settings.get("PRODUCTION") else "Disallow: /")
     lines.append(f"Sitemap: {base}/sitemap.xml")
-    with open(os.path.join(output, "robots.txt"), "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+    outputs.write_text(os.path.join(output, "robots.txt"), "\n".join(lines) + "\n", SOURCE)

@@ -132,7 +132,7 @@ def settings_fingerprint(settings):
     return digest(
         FORMAT,
         code_version(),
-        (settings.get("SITEURL") or "").rstrip("/"),
+        settings["SITEURL"].rstrip("/"),
         repr(social),
     )
 
@@ -164,8 +164,8 @@ class ComposeCache:
     deleted documents drop out."""
 
     def __init__(self, settings):
-        self.enabled = bool(settings.get("SOCIAL_CACHE", True))
-        self.path = os.path.join(settings.get("CACHE_PATH") or "cache", FILE)
+        self.enabled = bool(settings["SOCIAL_CACHE"])
+        self.path = os.path.join(settings["CACHE_PATH"], FILE)
         self.fingerprint = None
         if self.enabled:
             try:

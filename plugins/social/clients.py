@@ -12,6 +12,8 @@ import datetime as dt
 import email.utils
 import mimetypes
 import os
+import secrets
+import time
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
@@ -22,6 +24,9 @@ USER_AGENT = "nordlicht-social-poster/1 (+invoke social-post)"
 # Bluesky accepts link-card thumbnails up to 1,000,000 bytes (app.bsky.embed.external).
 THUMB_MAX_BYTES = 1_000_000
 THUMB_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
+POST_COLLECTION = "app.bsky.feed.post"
+# The AT Protocol's "base32-sortable" digits, in the order of their values.
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 
 
 class PostError(Exception):
@@ -311,7 +316,14 @@ class MastodonClient:
                 break
         return Timeline(posts, complete)
 
-    def send(self, post, parent, output_path=None):
+    def new_record_key(self):
+        """None: the Idempotency-Key (the post key) already makes a repeated
+        request return the status of the first one instead of a second."""
+
+    def lookup(self, record_key):
+        """None: Mastodon posts carry no key of ours to look up by."""
+
+    def send(self, post, parent, output_path=None, record_key=None):
         status = self._call(
             self.api.status_post,
             post["text"],
@@ -329,6 +341,19 @@ def _mastodon_detail(exc, redact):
         status, reason, message = args[1], args[2], args[3]
         return _short(f"HTTP {status} {reason}" + (f": {message}" if message else ""), redact)
     return _short(exc, redact)
+
+
+def new_tid(micros=None, clock_id=None):
+    """A record key in the AT Protocol's TID form (atproto.com/specs/tid):
+    the microseconds since 1970 (53 bits), then a random clock id (10 bits)
+    that tells apart keys made in the same microsecond, as 13 base32-sortable
+    characters."""
+    if micros is None:
+        micros = time.time_ns() // 1000
+    if clock_id is None:
+        clock_id = secrets.randbelow(1024)
+    value = (micros << 10) | clock_id  # below 2**63: the top bit stays 0
+    return "".join(TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
 
 
 def _short(exc, redact, limit=200):
@@ -418,6 +443,52 @@ class BlueskyClient:
         rkey = uri.rsplit("/", 1)[-1]
         return f"{self.web_url}/profile/{self.handle}/post/{rkey}"
 
+    def new_record_key(self):
+        """The record key for every attempt at one post. createRecord has no
+        idempotency key, and a PDS goes on storing a record after the client
+        gave up waiting, maybe only after the check before the retry read the
+        repository. With the same key a repeated request cannot make a second
+        record (the PDS refuses it), and `lookup` finds the first exactly."""
+        return new_tid()
+
+    def lookup(self, record_key):
+        """The post stored under `record_key` (com.atproto.repo.getRecord), or None."""
+        from atproto import models
+        from atproto_client import exceptions as ex
+
+        def get():
+            try:
+                return self.client.com.atproto.repo.get_record(
+                    models.ComAtprotoRepoGetRecord.Params(
+                        repo=self.did, collection=POST_COLLECTION, rkey=record_key
+                    )
+                )
+            except ex.BadRequestError as exc:
+                content = exc.response.content if exc.response is not None else None
+                if _get(content, "error") == "RecordNotFound":
+                    return None
+                raise
+
+        record = self._call(get)
+        return None if record is None else self._remote_post(record.uri, record.cid, record.value)
+
+    def _remote_post(self, uri, cid, value):
+        text = _get(value, "text") or ""
+        links = set()
+        external = _get(_get(value, "embed"), "external")
+        if _get(external, "uri"):
+            links.add(normalise_link(_get(external, "uri")))
+        for facet in _get(value, "facets") or []:
+            for feature in _get(facet, "features") or []:
+                if _get(feature, "uri"):
+                    links.add(normalise_link(_get(feature, "uri")))
+        return RemotePost(
+            Remote(uri, self.web_link(uri), cid),
+            text,
+            links,
+            _parse_time(_get(value, "created_at") or _get(value, "createdAt")),
+        )
+
     def recent(self, limit, since=None, cap=None):
         """The account's own posts, newest first (com.atproto.repo.listRecords
         on the PDS itself, 100 a page, by cursor; getAuthorFeed would need the
@@ -433,29 +504,12 @@ class BlueskyClient:
                 self.client.com.atproto.repo.list_records,
                 models.ComAtprotoRepoListRecords.Params(
                     repo=self.did,
-                    collection="app.bsky.feed.post",
+                    collection=POST_COLLECTION,
                     limit=100 if since is not None else min(100, limit - len(posts)),
                     cursor=cursor,
                 ),
             )
-            for record in page.records:
-                value = record.value
-                text = _get(value, "text") or ""
-                links = set()
-                embed = _get(value, "embed")
-                external = _get(embed, "external")
-                if _get(external, "uri"):
-                    links.add(normalise_link(_get(external, "uri")))
-                for facet in _get(value, "facets") or []:
-                    for feature in _get(facet, "features") or []:
-                        if _get(feature, "uri"):
-                            links.add(normalise_link(_get(feature, "uri")))
-                posts.append(
-                    RemotePost(
-                        Remote(record.uri, self.web_link(record.uri), record.cid), text, links,
-                        _parse_time(_get(value, "created_at") or _get(value, "createdAt")),
-                    )
-                )
+            posts += [self._remote_post(r.uri, r.cid, r.value) for r in page.records]
             cursor = page.cursor
             if not cursor or not page.records:
                 complete = True
@@ -493,7 +547,7 @@ class BlueskyClient:
         )
         return uploaded.blob
 
-    def send(self, post, parent, output_path=None):
+    def send(self, post, parent, output_path=None, record_key=None):
         from atproto import models
         from atproto_client.models.utils import get_or_create
 
@@ -517,14 +571,16 @@ class BlueskyClient:
         facets = [
             get_or_create(f, models.AppBskyRichtextFacet.Main) for f in post.get("facets") or []
         ]
-        created = self._call(
-            self.client.send_post,
-            post["text"],
-            profile_identify=self.did,
-            reply_to=reply,
+        record = models.AppBskyFeedPost.Record(
+            created_at=self.client.get_current_time_iso(),
+            text=post["text"],
+            reply=reply,
             embed=embed,
             langs=[post.get("language", "de")],
             facets=facets or None,
+        )
+        created = self._call(
+            self.client.app.bsky.feed.post.create, self.did, record, rkey=record_key
         )
         return Remote(created.uri, self.web_link(created.uri), created.cid), notes
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .clients import BlueskyClient, MastodonClient, Redactor
 from .ledger import Ledger, LedgerError
 from .post import FAILED, LiveCheck, Options, Poster
-from .settings import with_defaults
+from .settings import DEFAULTS, with_defaults
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -32,22 +32,24 @@ SECRET_VARIABLES = ("MASTODON_ACCESS_TOKEN", "BLUESKY_APP_PASSWORD")
 
 @dataclass
 class Config:
+    """What the poster needs; unset fields have the plugin's defaults (settings.DEFAULTS)."""
+
     output_path: str
     queue_path: str
     ledger_path: str
-    networks: tuple = ("mastodon", "bluesky")
-    timeout: float = 20.0
-    retries: int = 5
-    backoff: float = 2.0
-    backoff_max: float = 60.0
-    max_wait: float = 300.0
-    max_age_days: float | None = 14
-    reconcile_limit: int = 100
-    reconcile_max: int = 5000
-    live_check: bool = True
-    mastodon_visibility: str = "public"
-    bluesky_default_url: str = "https://bsky.social"
-    bluesky_web_url: str = "https://bsky.app"
+    networks: tuple = tuple(DEFAULTS["SOCIAL_NETWORKS"])
+    timeout: float = DEFAULTS["SOCIAL_TIMEOUT"]
+    retries: int = DEFAULTS["SOCIAL_RETRIES"]
+    backoff: float = DEFAULTS["SOCIAL_BACKOFF"]
+    backoff_max: float = DEFAULTS["SOCIAL_BACKOFF_MAX"]
+    max_wait: float = DEFAULTS["SOCIAL_MAX_WAIT"]
+    max_age_days: float | None = DEFAULTS["SOCIAL_MAX_AGE_DAYS"]
+    reconcile_limit: int = DEFAULTS["SOCIAL_RECONCILE_LIMIT"]
+    reconcile_max: int = DEFAULTS["SOCIAL_RECONCILE_MAX"]
+    live_check: bool = DEFAULTS["SOCIAL_LIVE_CHECK"]
+    mastodon_visibility: str = DEFAULTS["SOCIAL_MASTODON_VISIBILITY"]
+    bluesky_default_url: str = DEFAULTS["SOCIAL_BLUESKY_DEFAULT_URL"]
+    bluesky_web_url: str = DEFAULTS["SOCIAL_BLUESKY_WEB_URL"]
 
 
 def config_from_settings(settings, ledger_path=None):

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import regex
 from german.hashtags import hashtag_name as _hashtag_name_uncached
-from german.sentences import iter_sentences
+from german.sentences import iter_sentences, leading_sentences
 
 ELLIPSIS = "…"
 PARAGRAPH = "\n\n"
@@ -147,19 +147,19 @@ def networks_from_settings(settings):
         "mastodon": Network(
             "mastodon",
             "Mastodon",
-            limit=int(settings.get("SOCIAL_MASTODON_LIMIT", 500)),
-            url_length=int(settings.get("SOCIAL_MASTODON_URL_LENGTH", 23)),
+            limit=int(settings["SOCIAL_MASTODON_LIMIT"]),
+            url_length=int(settings["SOCIAL_MASTODON_URL_LENGTH"]),
         ),
         "bluesky": Network(
             "bluesky",
             "Bluesky",
-            limit=int(settings.get("SOCIAL_BLUESKY_LIMIT", 300)),
-            max_bytes=int(settings.get("SOCIAL_BLUESKY_BYTES", 3000)),
+            limit=int(settings["SOCIAL_BLUESKY_LIMIT"]),
+            max_bytes=int(settings["SOCIAL_BLUESKY_BYTES"]),
             facets=True,
             card=True,
         ),
     }
-    names = settings.get("SOCIAL_NETWORKS", ["mastodon", "bluesky"])
+    names = settings["SOCIAL_NETWORKS"]
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ValueError(
@@ -247,21 +247,6 @@ def _prepared(source):
     return cleaned, _Sentences(cleaned)
 
 
-def leading_sentences(sentences, fits, max_sentences=None):
-    """german.sentences.leading_sentences over already split sentences: the
-    longest run of whole sentences from the start for which `fits` is true."""
-    chosen = ""
-    for count, sentence in enumerate(sentences, start=1):
-        if max_sentences is not None and count > max_sentences:
-            break
-        candidate = f"{chosen} {sentence}" if chosen else sentence
-        candidate = " ".join(candidate.split())
-        if not fits(candidate):
-            break
-        chosen = candidate
-    return chosen
-
-
 def take_text(source, fits, max_sentences=None, cut=True):
     """Whole leading sentences that fit; else (if `cut`) the first sentence cut
     at a word boundary with "…"; "" if nothing fits."""
@@ -300,7 +285,7 @@ def _facet_patterns():
     """atproto's URL and #tag patterns without importing atproto_client (its
     models cost 0.4 s to import, which an incremental build cannot afford for
     one changed article): the module holding them imports only `re`. [] when
-    the file is not where it used to be – then the detector always runs."""
+    an atproto version keeps them elsewhere – then the detector always runs."""
     if not _FACET_PATTERNS:
         patterns = None
         try:

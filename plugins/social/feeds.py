@@ -7,14 +7,17 @@ key, so they do not change when SITEURL or a slug changes.
 """
 
 import datetime as dt
+import json
 import os
 import uuid
 
 from feedgen.feed import FeedGenerator
 from german.dates import site_now
+from kit import outputs
 
-from . import jsonout
 from .cache import digest
+
+SOURCE = "the social plugin"
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:social-posts")
 
@@ -31,12 +34,12 @@ def feed_paths(settings, network):
 
 
 def _atom(posts, network, settings, url):
-    base = (settings.get("SITEURL") or "").rstrip("/")
+    base = settings["SITEURL"].rstrip("/")
     feed = FeedGenerator()
     feed.id(entry_id(f"feed:{network.name}"))
-    feed.title(f"{settings.get('SITENAME', '')} – Beiträge für {network.label}")
+    feed.title(f"{settings['SITENAME']} – Beiträge für {network.label}")
     feed.subtitle(f"Die Texte, wie sie auf {network.label} erscheinen")
-    feed.author({"name": settings.get("AUTHOR") or settings.get("SITENAME", "")})
+    feed.author({"name": settings.get("AUTHOR") or settings["SITENAME"]})
     feed.link(href=f"{base}/", rel="alternate")
     feed.link(href=f"{base}/{url}", rel="self")
     feed.language("de")
@@ -57,7 +60,7 @@ def _atom(posts, network, settings, url):
 
 
 def _json_feed(posts, network, settings, url):
-    base = (settings.get("SITEURL") or "").rstrip("/")
+    base = settings["SITEURL"].rstrip("/")
     items = []
     for post in reversed(posts):
         item = {
@@ -82,7 +85,7 @@ def _json_feed(posts, network, settings, url):
         items.append(item)
     return {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{settings.get('SITENAME', '')} – Beiträge für {network.label}",
+        "title": f"{settings['SITENAME']} – Beiträge für {network.label}",
         "home_page_url": f"{base}/",
         "feed_url": f"{base}/{url}",
         "language": "de",
@@ -109,14 +112,13 @@ def write_feeds(result, settings, output_path, cache=None):
     for network in result.networks:
         # The newest ones: a bridge reading the feed needs what is new, and a
         # 4,000-article site must not write 4,000 entries per build.
-        limit = int(settings.get("SOCIAL_FEED_MAX_ITEMS") or 0)
+        limit = int(settings["SOCIAL_FEED_MAX_ITEMS"] or 0)
         records = result.network_records(network.name, limit)
         atom_url, json_url = feed_paths(settings, network.name)
 
         def make(records=records, network=network, atom_url=atom_url, json_url=json_url):
             posts = [record.post for record in records]
-            # json.dump(…, ensure_ascii=False, indent=1), byte for byte, faster
-            feed = jsonout.dumps(_json_feed(posts, network, settings, json_url))
+            feed = json.dumps(_json_feed(posts, network, settings, json_url), ensure_ascii=False, indent=1)
             return _atom(posts, network, settings, atom_url), feed.encode("utf-8")
 
         if cache is None:
@@ -126,9 +128,7 @@ def write_feeds(result, settings, output_path, cache=None):
             atom, feed = cache.output(f"feeds:{network.name}", key, make)
         for url, data in ((atom_url, atom), (json_url, feed)):
             path = os.path.join(output_path, url)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as handle:
-                handle.write(data)
+            outputs.write_bytes(path, data, SOURCE)
             written.append(path)
     return written
 

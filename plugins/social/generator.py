@@ -14,11 +14,13 @@ import os
 from types import SimpleNamespace
 
 from german.dates import to_berlin
+from kit import outputs
+from kit.problems import report
 from pelican.generators import Generator
 
 from .cache import ComposeCache
 from .compose import display_segments
-from .feeds import feed_paths, write_feeds
+from .feeds import SOURCE, feed_paths, write_feeds
 from .queue import build_queue, queue_chunks
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ def report_problems(result):
     """One warning per post that cannot be made: fatal in `invoke check` and
     `invoke preview` (strict), shown by a normal build; the post is left out."""
     for problem in result.problems:
-        logger.warning("%s: %s: %s", problem.source, f"Social ({problem.network})", problem.message)
+        report(logger, problem.source, f"Social ({problem.network})", problem.message, level=logging.WARNING)
 
 
 def limit_validity(settings, until):
@@ -44,8 +46,7 @@ def limit_validity(settings, until):
 def write_chunks(path, chunks):
     """Write pieces without joining them first (the queue of a big site has
     ~11 MB; one buffer for all of it costs more than writing it)."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb", buffering=1 << 20) as handle:
+    with outputs.replacing(path, SOURCE) as handle:
         handle.writelines(chunks)
 
 
@@ -113,7 +114,7 @@ class SocialGenerator(Generator):
         )
         write_feeds(result, self.settings, self.output_path, cache)
         cache.save()
-        if self.settings.get("SOCIAL_PREVIEW"):
+        if self.settings["SOCIAL_PREVIEW"]:
             self._write_preview(writer, result)
 
     def _write_preview(self, writer, result):
@@ -122,12 +123,12 @@ class SocialGenerator(Generator):
             self.settings["SOCIAL_PREVIEW_SAVE_AS"],
             self.get_template("social_preview"),
             self.context,
-            relative_urls=self.settings.get("RELATIVE_URLS", False),
+            relative_urls=self.settings["RELATIVE_URLS"],
             url=self.settings["SOCIAL_PREVIEW_URL"],
             social_queue_url=self.settings["SOCIAL_QUEUE_SAVE_AS"],
             social_feeds=feeds,
             social_total={n.name: len(result.network_records(n.name)) for n in result.networks},
-            **preview_context(result, int(self.settings.get("SOCIAL_PREVIEW_MAX_POSTS") or 0)),
+            **preview_context(result, int(self.settings["SOCIAL_PREVIEW_MAX_POSTS"] or 0)),
         )
 
 

@@ -4,12 +4,13 @@ every network call.
 Before a post is sent its entry is written in state "intent"; after the
 network answered, in state "done" with the remote id and URL. Every write goes
 to a temporary file in the same directory, is fsynced and renamed over the
-ledger (then the directory is fsynced), so a crash leaves either the old or
-the new ledger, never a torn one. An entry left in "intent" means "may or may
+ledger (then the directory is fsynced: kit.atomic's durable write), so a
+crash leaves either the old or the new ledger, never a torn one. An entry left in "intent" means "may or may
 not have arrived": the poster then looks for the post on the account's own
 timeline before sending anything again.
 
-The ledger holds no credentials: keys, links, remote ids and URLs only.
+The ledger holds no credentials: keys, links, record keys, remote ids and
+URLs only.
 """
 
 import contextlib
@@ -18,7 +19,8 @@ import fcntl
 import hashlib
 import json
 import os
-import tempfile
+
+from kit import atomic
 
 VERSION = 1
 
@@ -81,19 +83,6 @@ class Ledger:
     def is_done(self, key):
         return self.state(key) == DONE
 
-    def done_with_link(self, post):
-        """Key of a done entry for the same network, link and update: the same
-        post under an old key (the source file was renamed)."""
-        for key, entry in self.entries.items():
-            if (
-                entry.get("state") == DONE
-                and entry.get("network") == post["network"]
-                and entry.get("link") == post["link"]
-                and entry.get("update") == post.get("update")
-            ):
-                return key
-        return None
-
     # -- writing (each one is durable before it returns) ------------------
     def _entry(self, post):
         entry = self.entries.setdefault(post["key"], {})
@@ -106,8 +95,13 @@ class Ledger:
         )
         return entry
 
-    def record_intent(self, post):
+    def record_intent(self, post, record_key=None):
+        """`record_key`: the key every attempt at this post sends (Bluesky's
+        record key), written before the first attempt so that a later run
+        sends the same one and can look the post up by it."""
         entry = self._entry(post)
+        if record_key:
+            entry["record_key"] = record_key
         entry["state"] = INTENT
         entry["attempts"] = entry.get("attempts", 0) + 1
         entry["intent_at"] = _now()
@@ -139,26 +133,10 @@ class Ledger:
         self.save()
 
     def save(self):
-        directory = os.path.dirname(self.path)
-        os.makedirs(directory, exist_ok=True)
         document = {"version": VERSION, "posts": self.entries}
-        fd, temp = tempfile.mkstemp(prefix=".social-ledger.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, ensure_ascii=False, indent=1, sort_keys=True)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        with atomic.replacing(self.path, "w", encoding="utf-8", durable=True) as handle:
+            json.dump(document, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            handle.write("\n")
         self.existed = True
 
     @contextlib.contextmanager

@@ -17,6 +17,12 @@ notice's first post comes before its replies):
    Timeouts and 5xx are retried with exponential backoff, but only after
    looking again whether the failed attempt arrived after all; 429 waits for
    Retry-After; 401/403/422 fail at once.
+
+Looking is not enough on its own: a server goes on with a request after the
+client stopped waiting, and may store the post only after the look found
+nothing. So every attempt at one post carries the same key (Mastodon: the
+Idempotency-Key; Bluesky: the record key, kept in the ledger with the
+intent), and a repeated request cannot make a second post.
 """
 
 import codecs
@@ -286,6 +292,11 @@ class Poster:
         newest posts only (a renamed source file, say). `refresh` reads the
         newest posts again (after an unanswered attempt to send)."""
         name = post["network"]
+        record_key = (self.ledger.get(post["key"]) or {}).get("record_key")
+        if record_key:  # an earlier attempt used this key: look it up exactly
+            stored = client.lookup(record_key)
+            if stored is not None:
+                return stored
         since = self._since.get(name)
         if refresh and name in self._recent:
             newest = client.recent(self.options.reconcile_limit)
@@ -471,7 +482,9 @@ class Poster:
             self.ledger.record_failed(post, str(exc))
             self._result(FAILED, post, str(exc))
             return
-        self.ledger.record_intent(post)
+        # Every attempt, in this run and later ones, uses the first key.
+        record_key = (self.ledger.get(post["key"]) or {}).get("record_key")
+        self.ledger.record_intent(post, record_key or client.new_record_key())
         try:
             outcome = self._send(client, post, parent)
         except Permanent as exc:
@@ -507,7 +520,10 @@ class Poster:
 
     def _send(self, client, post, parent):
         """Send with retries. After a timeout or 5xx the post may have been
-        stored; before sending again, look for it on the account."""
+        stored; before sending again, look for it on the account. Not finding
+        it does not settle the doubt (the server may store it later), so the
+        post stays in doubt until an answer arrives."""
+        record_key = self.ledger.get(post["key"]).get("record_key")
         uncertain = False
         last = None
         for attempt in range(1, self.options.retries + 1):
@@ -516,8 +532,7 @@ class Poster:
                     found = self._find(client, post, refresh=True)
                     if found is not None:
                         return _Outcome(found.remote, "reconciled")
-                    uncertain = False
-                remote, notes = client.send(post, parent, self.options.output_path)
+                remote, notes = client.send(post, parent, self.options.output_path, record_key)
                 return _Outcome(remote, POSTED, notes)
             except RateLimited as exc:
                 wait = exc.wait if exc.wait is not None else self._backoff(attempt)
@@ -529,6 +544,15 @@ class Poster:
                 if attempt < self.options.retries:
                     self.sleep(wait)
             except Permanent as exc:
+                if uncertain:
+                    # A server may refuse the repeated key as an error of the
+                    # request: then the first attempt is there after all.
+                    try:
+                        found = self._find(client, post, refresh=True)
+                    except PostError:
+                        found = None
+                    if found is not None:
+                        return _Outcome(found.remote, "reconciled")
                 exc.uncertain = uncertain
                 raise
             except Transient as exc:

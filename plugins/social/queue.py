@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import re
-import string
 from dataclasses import dataclass, field
 from operator import attrgetter
 from urllib.parse import quote
@@ -21,9 +20,8 @@ from urllib.parse import quote
 import lxml.etree
 import lxml.html
 from german.dates import datetime_long, iso, site_now, to_berlin
-from pelican.contents import Article, Content
+from kit.problems import display_path
 
-from . import jsonout
 from .cache import CacheDamaged, digest, key_digest, stable
 from .compose import (
     CompositionError,
@@ -94,11 +92,6 @@ class QueueResult:
     # article or an outage update falls due), or None.
     valid_until: object = None
 
-    @property
-    def posts(self):
-        """Every post as a dict, in queue order."""
-        return [record.post for record in self.records]
-
     def network_records(self, network, limit=0):
         """The posts of one network in queue order; with `limit` the newest ones."""
         index = self.__dict__.get("_by_network")
@@ -117,20 +110,6 @@ def post_key(source, network, update=None):
     if update is not None:
         key += f":update-{update}"
     return f"{key}:{network}"
-
-
-def display_path(source_path, settings):
-    """content/artikel/x.md – the path as an editor sees it in the repository."""
-    base = os.path.dirname(os.path.abspath(settings["PATH"]))
-    if (
-        # What relpath gives for a normalised path below `base`, without its
-        # four abspath calls (this runs for thousands of documents).
-        os.path.isabs(source_path)
-        and source_path.startswith(base + os.sep)
-        and os.path.normpath(source_path) == source_path
-    ):
-        return source_path[len(base) + 1 :].replace(os.sep, "/")
-    return os.path.relpath(os.path.abspath(source_path), base).replace(os.sep, "/")
 
 
 def content_relative(obj, settings):
@@ -316,76 +295,8 @@ def _tags(obj):
     return names
 
 
-# Pelican's URL machinery; `_url_key` knows how it works (Pelican's version
-# is part of the cache's code version) and steps aside when a class differs.
-_PELICAN_URL = ("url", "get_url_setting", "url_format")
+# What a notice's posts say about its time span.
 _NOTICE_TIMES = ("scheduled_start", "start", "scheduled_end", "end")
-_URL_DEFAULTS = {"slug": "", "lang": "en", "author": "", "category": ""}
-_TEMPLATE_FIELDS = {}
-_UNSUPPORTED = object()
-
-
-def _template_fields(template):
-    """Root names of the fields a URL setting formats ("{slug}" → slug), or
-    _UNSUPPORTED for positional or nested fields."""
-    fields = _TEMPLATE_FIELDS.get(template)
-    if fields is None:
-        try:
-            names = []
-            for _, name, spec, _ in string.Formatter().parse(template):
-                if name is None:
-                    continue
-                root = re.match(r"[^.\[]*", name).group(0)
-                if not root or root.isdigit() or "{" in (spec or ""):
-                    raise ValueError(name)
-                names.append(root)
-            fields = tuple(dict.fromkeys(names))
-        except ValueError:
-            fields = _UNSUPPORTED
-        _TEMPLATE_FIELDS[template] = fields
-    return fields
-
-
-def _url_key(document):
-    """What the document's URL is made of, without asking Pelican to make
-    it: `document.url` costs ~10 µs (a relpath of the source file each time),
-    40 ms in every build of 4,000 articles. Pelican formats the class's URL
-    setting (LANG_ variant for translations) with `url_format`, in which
-    slug, lang, date, author and category are the document's and everything
-    else is its metadata; the setting names only a few of them. Anything
-    else – an overridden URL, another URL implementation, {path} or a field
-    that cannot be hashed – is keyed by the URL itself."""
-    try:
-        cls = type(document)
-        if hasattr(document, "override_url") or any(
-            getattr(cls, name, None) is not getattr(Content, name) for name in _PELICAN_URL
-        ):
-            raise LookupError
-        if cls._expand_settings is Content._expand_settings:
-            klass = cls.__name__
-        elif cls._expand_settings is Article._expand_settings:
-            klass = "draft" if document.status == "draft" else "article"
-        else:
-            raise LookupError
-        key = "url" if document.in_default_lang else "lang_url"
-        template = str(document.settings[f"{klass}_{key}".upper()])
-        fields = _template_fields(template)
-        if fields is _UNSUPPORTED or "path" in fields:
-            raise LookupError
-        values = []
-        for name in fields:
-            if name in ("author", "category"):
-                value = getattr(document, name).slug if hasattr(document, name) else ""
-            elif name in _URL_DEFAULTS:
-                value = getattr(document, name, _URL_DEFAULTS[name])
-            elif name == "date":
-                value = document.date
-            else:
-                value = document.metadata[name]
-            values.append((name, stable(value)))
-        return ("formatted", klass, template, tuple(values))
-    except Exception:  # noqa: BLE001 - the exact URL, the slow way
-        return ("url", document.url)
 
 
 class _Builder:
@@ -397,11 +308,11 @@ class _Builder:
         self.context = context
         self.settings = settings
         self.now = site_now(settings)
-        self.siteurl = (settings.get("SITEURL") or "").rstrip("/")
+        self.siteurl = settings["SITEURL"].rstrip("/")
         self.networks = networks_from_settings(settings)
-        self.max_tags = int(settings.get("SOCIAL_HASHTAGS_MAX", 3))
-        self.max_sentences = settings.get("SOCIAL_SENTENCES", 2)
-        self.card_length = int(settings.get("SOCIAL_CARD_DESCRIPTION_LENGTH", 200))
+        self.max_tags = int(settings["SOCIAL_HASHTAGS_MAX"])
+        self.max_sentences = settings["SOCIAL_SENTENCES"]
+        self.card_length = int(settings["SOCIAL_CARD_DESCRIPTION_LENGTH"])
         self.cache = cache if cache is not None and cache.enabled else None
         self.result = QueueResult(networks=self.networks)
 
@@ -449,7 +360,7 @@ class _Builder:
     def _post_event(post):
         when = int(dt.datetime.fromisoformat(post["date"]).timestamp())
         sort_key = (when, post["source"], post["update"] or 0, post["network"])
-        return ("post", sort_key, jsonout.dumps(post, 2).encode("utf-8"))
+        return ("post", sort_key, post_json(post))
 
     # -- articles -------------------------------------------------------
     def _article_key(self, article):
@@ -473,7 +384,7 @@ class _Builder:
                 _meta_text(meta.get("social")),
                 tuple(_meta_text(meta.get(f"social-{n.name}")) for n in self.networks),
                 str(article.summary or "") if "summary" in meta else None,
-                _url_key(article),
+                article.url,
                 stable(_image(article, self.context, self.siteurl)),
                 tuple(_tags(article)),
             )
@@ -785,8 +696,8 @@ def _build_queue(context, settings, cache):
         builder.unpublished(article)
     for notice in context.get("outage_notices") or []:
         builder.notice(notice)
-    # (time, source, update, network): the order of the old sort by the parsed
-    # "date", without parsing 8,000 dates per build.
+    # (time, source, update, network): the posts' dates in order (ties by
+    # source, update and network), without parsing 8,000 dates per build.
     builder.result.records.sort(key=attrgetter("sort_key"))
     return builder.result
 
@@ -795,7 +706,7 @@ def _header(result, settings):
     return {
         "version": QUEUE_VERSION,
         "generated": iso(site_now(settings)),
-        "site_url": (settings.get("SITEURL") or "").rstrip("/"),
+        "site_url": settings["SITEURL"].rstrip("/"),
         "networks": {
             n.name: {
                 "label": n.label,
@@ -808,16 +719,24 @@ def _header(result, settings):
     }
 
 
-def queue_document(result, settings):
-    """The JSON document written to /social/queue.json."""
-    return {**_header(result, settings), "posts": result.posts}
+def _dumps(value):
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def post_json(post):
+    """A post's JSON (UTF-8) as it stands in queue.json, inside the "posts"
+    list two levels deep. JSON text has line breaks only between members
+    (json escapes those inside strings), so indenting every line by two
+    spaces gives exactly what json.dumps writes for the nested post."""
+    return _dumps(post).replace("\n", "\n  ").encode("utf-8")
 
 
 def queue_chunks(result, settings):
-    """queue_document as UTF-8 pieces: exactly what ``json.dumps(…,
-    ensure_ascii=False, indent=1)`` plus a line break writes, assembled from
-    the posts' stored JSON (the posts are the document's last member)."""
-    head = jsonout.dumps({**_header(result, settings), "posts": []})
+    """/social/queue.json as UTF-8 pieces: the header and every post, exactly
+    what ``json.dumps(…, ensure_ascii=False, indent=1)`` plus a line break
+    writes for the whole document, assembled from the posts' stored JSON
+    (the posts are the document's last member)."""
+    head = _dumps({**_header(result, settings), "posts": []})
     if not result.records:
         return [(head + "\n").encode("utf-8")]
     assert head.endswith('"posts": []\n}')
@@ -826,8 +745,3 @@ def queue_chunks(result, settings):
         chunks += (record.fragment, b",\n  ")
     chunks[-1] = b"\n ]\n}\n"
     return chunks
-
-
-def queue_json(result, settings):
-    """queue.json's bytes (see queue_chunks)."""
-    return b"".join(queue_chunks(result, settings))

@@ -51,7 +51,7 @@ def with_defaults(settings):
         merged.setdefault(key, list(value) if isinstance(value, list) else value)
     # The preview is for editors; production (publishconf sets PRODUCTION or
     # SOCIAL_PREVIEW = False) must not publish it.
-    merged.setdefault("SOCIAL_PREVIEW", not merged.get("PRODUCTION", False))
+    merged.setdefault("SOCIAL_PREVIEW", not merged.get("PRODUCTION"))
     return merged
 
 

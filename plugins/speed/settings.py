@@ -11,9 +11,13 @@ from .fingerprint import Digester, _h, code_fingerprint
 from .writer import IncrementalWriter, take_active_writer
 
 logger = logging.getLogger(__name__)
-# Settings that differ between two builds of the same site without changing any page.
-VOLATILE = {"OUTPUT_PATH", "FINAL_OUTPUT_PATH", "SEARCH_INDEX", "SPEED_GLOBAL_FINGERPRINT", "BUILD_VALID_UNTIL",
-            "SPEED_WORKERS", "DELETE_OUTPUT_DIRECTORY", "CACHE_PATH", "PLUGIN_PATHS"}
+# Settings that differ between two builds of the same site without changing any
+# page by themselves. "Now" (SITE_NOW, and BUILD_VALID_UNTIL derived from it)
+# changes a page only through the values the page shows, which its own
+# fingerprint covers; in the global fingerprint it would re-render every page.
+VOLATILE = {"OUTPUT_PATH", "FINAL_OUTPUT_PATH", "SEARCH_INDEX", "SPEED_GLOBAL_FINGERPRINT",
+            "SPEED_WORKERS", "DELETE_OUTPUT_DIRECTORY", "CACHE_PATH", "PLUGIN_PATHS",
+            "SITE_NOW", "BUILD_VALID_UNTIL"}
 
 
 def apply_defaults(pelican):

@@ -30,6 +30,7 @@ from pelican.contents import Content, Page, Static
 from pelican.urlwrappers import Tag
 
 from german import lemmas
+from kit import problems
 
 from . import background, cache
 from . import report as report_module
@@ -53,7 +54,7 @@ EARLY_WORKER = True
 def display_path(path, settings):
     if not path:
         return "?"
-    return taxonomy_module.display_path(path, settings)
+    return problems.display_path(path, settings)
 
 
 class _Where:
@@ -147,7 +148,7 @@ class State:
             self.close_worker()  # it was started for the old taxonomy
             self.load()
         for where, field, expected in self.problems:
-            logger.error("%s: %s: %s", where, field, expected)
+            problems.report(logger, where, field, expected)
         self.reported = set()
         self.report = None
         if not self.early_worker:
@@ -190,7 +191,7 @@ class State:
         source = str(source)
         if (source, field, expected) not in self.reported:
             self.reported.add((source, field, expected))
-            logger.error("%s: %s: %s", source, field, expected)
+            problems.report(logger, source, field, expected)
 
     def automatic_on(self, value, source):
         if value is None:

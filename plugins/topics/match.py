@@ -17,6 +17,8 @@ How a word counts for a topic (all decided once per distinct word form and cache
 - an intensifier-like term ("echt") does not count when it is uninflected and
   directly followed by another word ("echt schnell"), but does in "echte Menschen"
   or "wirkt echt.";
+- a term marked `heading` counts only in the title and in headings (the status
+  headings of outage notices: "Ursache gefunden", "Geplant");
 - a negative term neutralizes the topic words it overlaps ("Ruhestörung",
   "ehrlich gesagt") and lowers the score by its weight (default 0).
 
@@ -41,9 +43,10 @@ from german import lemmas
 
 from .text import BOUNDARY, CLOSERS, OPENERS, ending, sentence_starts, sentence_text
 
-ENGINE_VERSION = "topics-match-4"  # change it when matching changes: caches are keyed by it
+ENGINE_VERSION = "topics-match-5"  # change it when matching changes: caches are keyed by it
 PLACE_WEIGHTS = {"title": 3.0, "heading": 2.0, "summary": 2.0, "body": 1.0}
 PLACE_ORDER = ("title", "summary", "heading", "body")
+HEADING_PLACES = ("title", "heading")  # where a term marked `heading` counts
 BODY_NORM_WORDS = 300
 BODY_NORM_POWER = 0.75
 MAX_EVIDENCE = 6
@@ -51,6 +54,10 @@ MAX_EVIDENCE = 6
 SHORT_TEXT_WORDS = 100
 SHORT_TEXT_FACTOR = 0.55
 SHORT_TEXT_ONE_PLACE = 80
+# A topic needs more than one full-weight word in the body, however short the
+# text: a single mention ("Transparenz ist uns wichtig, Vertrauen auch.") is a
+# mention, not the subject.
+MIN_TOPIC_SCORE = 1.01
 MAX_SENTENCE_CHARS = 240
 # Linking elements between compound parts ("Vertrauen-s-verlust", "Kunde-n-dialog").
 FUGEN = ("", "s", "es", "n", "en", "er", "e", "ns")
@@ -90,6 +97,7 @@ class Ref:
     negative: bool
     intensifier: bool = False
     bare: str = ""
+    heading: bool = False  # counts only in the title and in headings
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,7 @@ class Matcher:
 
     def _add_term(self, index, spec, negative):
         words = spec.text.split(" ")
-        ref = Ref(index, spec.text, spec.weight, negative, spec.intensifier, _cf(words[0]))
+        ref = Ref(index, spec.text, spec.weight, negative, spec.intensifier, _cf(words[0]), spec.heading)
         if len(words) == 1:
             for key in self._term_keys(words[0], spec.exact):
                 self.word_terms[key].append(ref)
@@ -208,6 +216,8 @@ class Matcher:
     def _add_separable(self, index, spec):
         """"offenlegen" waits for "offen" at a clause end and "legen" before it;
         "offen sagen" for "offen" and "sagen"."""
+        if spec.heading:
+            return
         ref = Ref(index, spec.text, spec.weight, False)
         words = spec.text.split(" ")
         if len(words) == 2 and words[0].islower() and words[0] not in STOPWORDS and words[1].islower():
@@ -514,6 +524,8 @@ class Matcher:
             if place == "body":
                 body_words = count
             for sentence, topic, ref, word, _first, _end in hits:
+                if ref.heading and place not in HEADING_PLACES:
+                    continue
                 bucket = per_topic[topic]["negative" if ref.negative else "hits"]
                 bucket.append((place, (number, sentence), ref, word, (words, starts, sentence)))
         norm = max(1.0, (body_words / BODY_NORM_WORDS) ** BODY_NORM_POWER)
@@ -620,7 +632,8 @@ def _compound_member(spec):
     """Can this term count inside compounds? Single nouns of some length only."""
     text = spec.text
     return (" " not in text and "-" not in text and text[:1].isupper() and not text.isupper()
-            and len(text) >= MIN_COMPOUND_MEMBER and not spec.exact and not spec.intensifier)
+            and len(text) >= MIN_COMPOUND_MEMBER and not spec.exact and not spec.intensifier
+            and not spec.heading)
 
 
 def _strong_infinitives(form):
@@ -701,7 +714,8 @@ def short_text_factor(words):
 
     A reply of 50 words names its subject once or twice, an article of 300 words
     many times: below SHORT_TEXT_WORDS the threshold shrinks in proportion
-    (never below SHORT_TEXT_FACTOR), and one place is spread enough."""
+    (never below SHORT_TEXT_FACTOR), and one place is spread enough; the
+    score needed never drops to a single full-weight word (MIN_TOPIC_SCORE)."""
     if words >= SHORT_TEXT_WORDS:
         return 1.0
     return max(SHORT_TEXT_FACTOR, words / SHORT_TEXT_WORDS)
@@ -722,7 +736,7 @@ def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
         topic = topics.get(slug)
         if topic is None:
             continue
-        enough = data["score"] >= round(topic.threshold * factor, 3)
+        enough = data["score"] >= max(round(topic.threshold * factor, 3), MIN_TOPIC_SCORE)
         spread = data["places"] >= 2 or data["title"] or words < SHORT_TEXT_ONE_PLACE
         if slug in exclude:
             reason = "excluded"

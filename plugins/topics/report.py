@@ -11,6 +11,7 @@ import json
 import logging
 import os
 
+from kit import atomic, outputs
 from markupsafe import Markup, escape
 from pelican.generators import Generator
 
@@ -291,11 +292,15 @@ class JsonWriter:
     is hard-linked (the staging tree replaces output/ as a whole; nothing
     writes into it afterwards). Changed: entries of unchanged documents are
     copied as lines, the others made afresh. Same bytes either way.
+
+    The address is claimed (kit.outputs) when the writer is made, in the build
+    process: `run` may happen in a forked background process.
     """
 
     def __init__(self, report, settings, target, rel):
         from . import cache
 
+        outputs.reserve(target, "the topics plugin")
         self.report, self.settings, self.target, self.rel = report, settings, target, rel
         self.sidecar = os.path.join(cache.cache_dir(settings), cache.REPORT)
         previous = settings.get("FINAL_OUTPUT_PATH")
@@ -358,27 +363,18 @@ class JsonWriter:
                 yield lines.get(fp) or _dump(report.entry(i))
 
         documents = document_lines()
-        # Written piece by piece to a temporary file: no 44 MB string is joined twice.
-        partial = f"{self.target}.{os.getpid()}.tmp"
-        try:
-            with open(partial, "wb") as handle:
-                handle.write(b'{"documents":[\n')
-                separator = b""
-                for line in documents:
-                    handle.write(separator)
-                    handle.write(line.encode("utf-8"))
-                    separator = b",\n"
-                handle.write(b"\n")
-                handle.write(b'],\n"taxonomy":[\n')
-                handle.write(",\n".join(_dump(t) for t in report.taxonomy).encode("utf-8"))
-                handle.write(b"\n]}\n")
-            os.replace(partial, self.target)
-        except BaseException:
-            try:
-                os.unlink(partial)
-            except OSError:
-                pass
-            raise
+        # Written piece by piece: no 44 MB string is joined twice.
+        with atomic.replacing(self.target) as handle:
+            handle.write(b'{"documents":[\n')
+            separator = b""
+            for line in documents:
+                handle.write(separator)
+                handle.write(line.encode("utf-8"))
+                separator = b",\n"
+            handle.write(b"\n")
+            handle.write(b'],\n"taxonomy":[\n')
+            handle.write(",\n".join(_dump(t) for t in report.taxonomy).encode("utf-8"))
+            handle.write(b"\n]}\n")
 
 
 def write_json(report, settings, target, rel):

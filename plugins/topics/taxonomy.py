@@ -23,11 +23,12 @@ mapping with `term` and the options `weight` (default 1; for negative terms: how
 much each occurrence lowers the score, default 0), `exact` (match the written
 form and its inflections only, not what simplemma maps it to) and `intensifier`
 (the word is also an intensifier like "echt schnell": it only counts when it is
-not directly followed by another word, or when it is inflected, "echte Menschen").
+not directly followed by another word, or when it is inflected, "echte Menschen")
+and `heading` (the word only counts in the title and in headings: the status
+headings of outage notices, "… – Geplant", say more than "geplant" in a sentence).
 """
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ import yaml
 TOP_KEYS = {"defaults", "topics"}
 DEFAULT_KEYS = {"threshold", "weight"}
 TOPIC_KEYS = {"label", "slug", "description", "terms", "parts", "negative", "weight", "threshold"}
-TERM_KEYS = {"term", "weight", "exact", "intensifier"}
+TERM_KEYS = {"term", "weight", "exact", "intensifier", "heading"}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_THRESHOLD = 3.0
 TERM_PATTERN = re.compile(r"^#?[^\W\d_][^\W_]*(?:-[^\W_]+)*(?: [^\W\d_][^\W_]*(?:-[^\W_]+)*)*$")
@@ -56,6 +57,7 @@ class TermSpec:
     weight: float = 1.0
     exact: bool = False
     intensifier: bool = False
+    heading: bool = False
     line: int = 0
 
 
@@ -190,7 +192,7 @@ def _term(checker, node, field_name, negative):
         text_node = keys["term"][1]
         if "weight" in keys:
             options["weight"] = checker.number(keys["weight"][1], "weight", allow_zero=negative)
-        for flag in ("exact", "intensifier"):
+        for flag in ("exact", "intensifier", "heading"):
             if flag in keys:
                 options[flag] = checker.boolean(keys[flag][1], flag)
     else:
@@ -210,6 +212,7 @@ def _term(checker, node, field_name, negative):
         weight=weight,
         exact=options.get("exact", False),
         intensifier=options.get("intensifier", False),
+        heading=options.get("heading", False),
         line=text_node.start_mark.line + 1,
     )
 
@@ -337,8 +340,3 @@ def load(path, display=None):
         raise TaxonomyError([(display, "file", "not UTF-8; expected a UTF-8 text file")]) from None
     return parse(text, display)
 
-
-def display_path(path, settings):
-    """Path as editors see it in the repository, e.g. content/themen.yml."""
-    base = os.path.dirname(os.path.abspath(settings["PATH"]))
-    return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")

@@ -64,3 +64,11 @@ def test_leading_sentences_takes_whole_sentences_that_fit():
 
 def test_leading_sentences_joins_paragraphs_with_a_single_space():
     assert leading_sentences("Eins.\n\nZwei  drei.", lambda s: True) == "Eins. Zwei drei."
+
+
+def test_leading_sentences_of_already_split_sentences():
+    """A caller that splits once (social: one text, several networks) gets the same answer."""
+    text = "Erster Satz. Zweiter Satz ist länger. Dritter."
+    for fits in (lambda s: len(s) <= 20, lambda s: len(s) <= 40, lambda s: True, lambda s: False):
+        assert leading_sentences(split_sentences(text), fits) == leading_sentences(text, fits)
+    assert leading_sentences(iter(["Eins.", "Zwei  drei."]), lambda s: True, max_sentences=1) == "Eins."

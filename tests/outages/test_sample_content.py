@@ -1,4 +1,4 @@
-"""The project's own sample notices build into every output (issue 4, "done when")."""
+"""The project's own sample notices in the built site: components, banner, status API, feeds, calendar, CAP and badges."""
 
 import json
 

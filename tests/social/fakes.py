@@ -2,8 +2,9 @@
 
 Real HTTP servers on 127.0.0.1 (ephemeral ports) that implement the endpoints
 Mastodon.py and the atproto SDK really call, record every request, and inject
-faults on demand: a timeout, a 500, a 429 with Retry-After, or a connection
-dropped after the post was stored. The client libraries are not patched; they
+faults on demand: a timeout, a 500, a 429 with Retry-After, a connection
+dropped after the post was stored, or a request the server stores only after
+the client gave up and looked (as a real server that goes on working). The client libraries are not patched; they
 talk HTTP to these servers.
 """
 
@@ -20,6 +21,7 @@ from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from atproto_client.models.string_formats import TID_RE
 from requests.structures import CaseInsensitiveDict
 
 URL = re.compile(r"https?://[^\s<>\"]+")
@@ -34,6 +36,7 @@ class FakeServer:
     def __init__(self):
         self.requests = []
         self.faults = defaultdict(list)
+        self.late = []  # (route, work): abandoned requests that land after a request to route
         self.lock = threading.RLock()
         self.stopping = threading.Event()
         self.timeout_delay = 1.5
@@ -66,6 +69,13 @@ class FakeServer:
         with self.lock:
             queue = self.faults.get(route)
             return queue.pop(0) if queue else None
+
+    def _land_late(self, route):
+        with self.lock:
+            due = [work for after, work in self.late if after == route]
+            self.late = [(after, work) for after, work in self.late if after != route]
+        for work in due:
+            work()
 
     def calls(self, route):
         return [r for r in self.requests if r["route"] == route]
@@ -105,6 +115,13 @@ class FakeServer:
                 if handler is None:
                     return self._send(404, {"error": "Not found"})
                 fault = fake._next_fault(route)
+                if isinstance(fault, tuple) and fault[0] == "store-late":
+                    # The client gives up waiting; the server goes on and stores
+                    # the post just after it answered the next request to fault[1].
+                    with fake.lock:
+                        fake.late.append((fault[1], lambda: handler(request)))
+                    fake.stopping.wait(fake.timeout_delay)
+                    return self._drop()
                 if fault == "timeout":  # nothing stored, the answer comes too late
                     fake.stopping.wait(fake.timeout_delay)
                     return self._drop()
@@ -115,6 +132,7 @@ class FakeServer:
                 if isinstance(fault, tuple) and fault[0] == "status":
                     return self._send(fault[1], fault[2])
                 status, payload, headers = handler(request)
+                fake._land_late(route)
                 if fault == "drop":  # stored, but the answer never arrives
                     return self._drop()
                 if fault == "timeout-after-store":
@@ -430,6 +448,7 @@ class FakePDS(FakeServer):
             ("POST", x + r"com\.atproto\.repo\.createRecord", "createRecord", self.create_record),
             ("POST", x + r"com\.atproto\.repo\.uploadBlob", "uploadBlob", self.upload_blob),
             ("GET", x + r"com\.atproto\.repo\.listRecords", "listRecords", self.list_records),
+            ("GET", x + r"com\.atproto\.repo\.getRecord", "getRecord", self.get_record),
             ("GET", x + r"app\.bsky\.feed\.getAuthorFeed", "getAuthorFeed", self.author_feed),
         ]
 
@@ -461,7 +480,8 @@ class FakePDS(FakeServer):
         )
 
     def _tid(self):
-        self.clock += 1
+        """A TID of the current time (strictly increasing), as a PDS makes them."""
+        self.clock = max(self.clock + 1, time.time_ns() // 1000)
         alphabet = "234567abcdefghijklmnopqrstuvwxyz"
         value, out = self.clock << 10, ""
         for _ in range(13):
@@ -491,9 +511,17 @@ class FakePDS(FakeServer):
             index = facet["index"]
             if not 0 <= index["byteStart"] < index["byteEnd"] <= len(encoded):
                 return 400, {"error": "InvalidRequest", "message": "facet out of range"}, {}
+        rkey = data.get("rkey")
+        if rkey is not None and not TID_RE.fullmatch(rkey):
+            message = f"Invalid record key for app.bsky.feed.post: Invalid TID string (got {rkey!r})"
+            return 400, {"error": "InvalidRequest", "message": message}, {}
         with self.lock:
-            rkey = self._tid()
+            rkey = rkey or self._tid()
             uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
+            if any(r["uri"] == uri for r in self.records):
+                # What the reference PDS answers: its repository refuses a
+                # second value at the key, as an internal error.
+                return 500, {"error": "InternalServerError", "message": "Internal Server Error"}, {}
             cid = fake_cid(request["body"])
             self.records.append({"uri": uri, "cid": cid, "value": record})
         return (
@@ -539,8 +567,9 @@ class FakePDS(FakeServer):
         query = request["query"]
         limit = int(query.get("limit", ["50"])[0])
         cursor = query.get("cursor", [None])[0]
-        with self.lock:
-            newest_first = list(reversed(self.records))
+        with self.lock:  # a PDS lists by record key, newest first
+            newest_first = sorted(self.records, key=lambda r: r["uri"].rsplit("/", 1)[1],
+                                  reverse=True)
         if cursor:
             newest_first = [r for r in newest_first if r["uri"].rsplit("/", 1)[1] < cursor]
         page = newest_first[:limit]
@@ -548,6 +577,15 @@ class FakePDS(FakeServer):
         if len(page) == limit and len(newest_first) > limit:
             body["cursor"] = page[-1]["uri"].rsplit("/", 1)[1]
         return 200, body, {}
+
+    def get_record(self, request):
+        query = request["query"]
+        uri = f"at://{query['repo'][0]}/{query['collection'][0]}/{query['rkey'][0]}"
+        with self.lock:
+            for record in self.records:
+                if record["uri"] == uri:
+                    return 200, record, {}
+        return 400, {"error": "RecordNotFound", "message": f"Could not locate record: {uri}"}, {}
 
     def author_feed(self, request):
         with self.lock:

@@ -1,6 +1,7 @@
 """Build-time behaviour: the queue, the feeds, the preview and the checks."""
 
 import json
+import re
 import socket
 
 import feedparser
@@ -260,3 +261,17 @@ def test_feeds_and_preview_show_only_the_newest_posts_when_limited(tmp_path):
     assert len(section.select(".social-post")) == 2
     assert "Hier stehen die 2 neuesten" in section.get_text()
     assert section.h2.get_text() == "Mastodon (6 Beiträge)"
+
+
+def test_a_queue_set_on_another_plugins_address_is_an_error_not_an_overwrite(tmp_path):
+    """SOCIAL_QUEUE_SAVE_AS pointing at the JSON Feed: one clear error naming
+    both writers, and no site (the build runner keeps the previous output)."""
+    result, output = build_site(tmp_path, PLUGINS=["german", "editorial", "social", "fake_outages", "feeds"],
+                                JSON_FEED="feeds/all.json", SOCIAL_QUEUE_SAVE_AS="feeds/all.json")
+    assert not result.ok
+    messages = [p.message for p in result.errors]
+    assert len(messages) == 1, messages
+    assert re.fullmatch(r"the (feeds|social) plugin: address /feeds/all\.json: also written for "
+                        r"the (social|feeds) plugin; expected each address once .*", messages[0]), messages[0]
+    assert "the social plugin" in messages[0] and "the feeds plugin" in messages[0]
+    assert "Traceback" not in result.report() and not output.exists()

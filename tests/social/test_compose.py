@@ -12,8 +12,9 @@ from social.compose import (
     mastodon_length,
     networks_from_settings,
 )
+from social.settings import with_defaults
 
-MASTODON, BLUESKY = networks_from_settings({})
+MASTODON, BLUESKY = networks_from_settings(with_defaults({}))
 LINK = "https://example.org/artikel/ein-sehr-langer-slug-fuer-einen-artikel-ueber-vertrauen/"
 
 
@@ -71,7 +72,7 @@ def test_bluesky_limit_is_graphemes_and_bytes():
 
 def test_unknown_network_in_settings_is_an_error():
     with pytest.raises(ValueError, match="twitter"):
-        networks_from_settings({"SOCIAL_NETWORKS": ["twitter"]})
+        networks_from_settings(with_defaults({"SOCIAL_NETWORKS": ["twitter"]}))
 
 
 # -- facets -------------------------------------------------------------------

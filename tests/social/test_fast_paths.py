@@ -1,25 +1,21 @@
 """The shortcuts that make composing fast give what the plain ways give."""
 
 import ast
-import datetime as dt
 import glob
 import json
 import os
 import random
 
 import lxml.html
-import pytest
 import regex
-from pelican.contents import Article
-from pelican.settings import DEFAULT_CONFIG
 from social import cache as social_cache
 from social import compose as c
-from social import jsonout
 from social import queue as q
+from social.settings import with_defaults
 
 from tests.support.sites import ROOT
 
-MASTODON, BLUESKY = c.networks_from_settings({})
+MASTODON, BLUESKY = c.networks_from_settings(with_defaults({}))
 CLUSTER = regex.compile(r"\X")
 
 # Characters that make counting hard: combining marks, ZWJ sequences, flags,
@@ -138,7 +134,7 @@ def test_simple_paragraph_shortcut_gives_what_lxml_gives():
 
 
 def lxml_html_prose(html, enough=1500):
-    """prose_text as it was written with lxml.html."""
+    """prose_text the plain way, with lxml.html (what the shortcuts must match)."""
     html = q._prefix(str(html or ""))
     if "<p" not in html:
         return ""
@@ -175,77 +171,30 @@ def test_prose_text_gives_what_lxml_html_gives():
         assert q.prose_text(html) == lxml_html_prose(html), repr(html)
 
 
-def test_display_path_shortcut():
-    settings = {"PATH": "/site/content"}
-    paths = ("/site/content/artikel/a.md", "/site/content/../content/a.md", "/other/a.md", "r/a.md")
-    for path in paths:
-        expected = os.path.relpath(os.path.abspath(path), "/site").replace(os.sep, "/")
-        assert q.display_path(path, settings) == expected
-
-
-# -- URLs ---------------------------------------------------------------------
-
-
-def article(template="artikel/{slug}/", **metadata):
-    settings = dict(DEFAULT_CONFIG, ARTICLE_URL=template, PATH="/site/content")
-    values = {"title": "Titel", "date": dt.datetime(2026, 11, 24, 10, 0)}
-    values.update(metadata)
-    return Article("<p>x</p>", metadata=values, settings=settings, source_path="/site/content/a.md")
-
-
-@pytest.mark.parametrize(
-    "template",
-    [
-        "artikel/{slug}/",
-        "{date:%Y}/{date:%m}/{slug}/",
-        "{category}/{slug}.html",
-        "{lang}/{slug}",
-        "{author}/{slug}",
-        "{serie}/{slug}",
-    ],
-)
-def test_url_key_describes_the_url(template):
-    """Equal keys, equal URLs; the key is computed without asking for the URL."""
-    one = article(template, slug="eins", serie="s1")
-    assert q._url_key(one)[0] == "formatted"
-    same = article(template, slug="eins", serie="s1")
-    assert q._url_key(same) == q._url_key(one) and same.url == one.url
-    other = article(template, slug="zwei", serie="s2", date=dt.datetime(2025, 1, 1))
-    if other.url != one.url:
-        assert q._url_key(other) != q._url_key(one)
-
-
-def test_url_key_falls_back_to_the_url():
-    assert q._url_key(article("{path}"))[0] == "url"
-    overridden = article(url="ganz/woanders/", save_as="ganz/woanders/index.html")
-    assert q._url_key(overridden) == ("url", "ganz/woanders/")
-
-
 # -- JSON ---------------------------------------------------------------------
 
 
-def random_value(rng, depth=0):
-    scalars = [None, True, False, 0, -7, 10**20, 1.5, float("nan"), float("inf"), "", "x"]
-    scalars.append("ä\"\\\n\u2028\x00😀")
-    if depth > 4 or rng.random() < 0.4:
-        return rng.choice(scalars)
-    if rng.random() < 0.4:
-        return [random_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
-    if rng.random() < 0.3:  # the shape of a facet, and near misses
-        feature = {"$type": "t", rng.choice(["uri", "tag", 1]): rng.choice(scalars)}
-        index = {"byteStart": rng.choice([1, True, "x"]), "byteEnd": 2}
-        return {"index": index, "features": [feature]}
-    keys = ["a", "ö", 1, 2.5, True, None, "k\"ey"]
-    return {rng.choice(keys): random_value(rng, depth + 1) for _ in range(rng.randint(0, 5))}
+AWKWARD = ["", "x", "ä\"\\\n\r\t\u2028\u2029\x00😀", "}\n ]\n}", "  \n  "]
 
 
-def test_jsonout_writes_what_json_writes():
+def test_queue_chunks_write_what_json_dumps_writes():
+    """Posts stored as nested JSON fragments and joined give json.dumps of the
+    whole document, for texts with line breaks, escapes and separators."""
     rng = random.Random(6)
-    for _ in range(5000):
-        value = random_value(rng)
-        assert jsonout.dumps(value) == json.dumps(value, ensure_ascii=False, indent=1)
-    with pytest.raises(TypeError):
-        jsonout.dumps({"a": object()})
+    records = []
+    for index in range(40):
+        post = {"key": f"k{index}", "text": rng.choice(AWKWARD) + rng.choice(AWKWARD),
+                "facets": [{"index": {"byteStart": 0, "byteEnd": index}, "features": [{"$type": "t"}]}]
+                if index % 2 else [], "card": None if index % 3 else {"title": rng.choice(AWKWARD)},
+                "update": None, "hashtags": [rng.choice(AWKWARD)] * (index % 4), "limit": 1.5}
+        records.append(q.PostRecord((index, "s", 0, "mastodon"), q.post_json(post)))
+    settings = with_defaults({"SITEURL": "https://example.org", "SITE_NOW": "2026-11-24T12:00:00+01:00"})
+    for chosen in (records, records[:1], []):
+        result = q.QueueResult(records=list(chosen), networks=c.networks_from_settings(settings))
+        written = b"".join(q.queue_chunks(result, settings)).decode("utf-8")
+        document = json.loads(written)
+        assert [p["key"] for p in document["posts"]] == [r.post["key"] for r in chosen]
+        assert written == json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
 def test_queue_json_is_json_dumps_of_the_document(tmp_path):

@@ -366,7 +366,7 @@ def test_giving_up_keeps_the_post_in_doubt_and_the_next_run_resolves_it(
 ):
     config = dataclasses.replace(config, retries=2)
     bluesky.fault(RECORDS, "timeout-after-store")  # stored, but no answer …
-    bluesky.fault("GET listRecords", "ok", "500")  # … and the check before the retry fails
+    bluesky.fault("GET getRecord", "500")  # … and the check before the retry fails
     code, output = post(config, env)
     assert code == 1
     first = next(p["key"] for p in queue(config) if p["network"] == "bluesky")

@@ -1,16 +1,20 @@
 """Posting against the servers a real deployment meets: a web server that
 names no charset, an account busy enough that the post in question is not
-among the newest 100, posts deferred behind each other, errors that echo a
+among the newest 100, a server that stores a post only after the client gave
+up waiting and looked, posts deferred behind each other, errors that echo a
 secret, a login that fails on a day some posts are too old."""
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
+from atproto_client.models.string_formats import TID_RE
+from social.clients import new_tid
 from social.ledger import Ledger
 from social.post import page_text
 
@@ -35,6 +39,56 @@ ACCOUNT_STATUSES = "GET /api/v1/accounts/:id/statuses"
 LIST_RECORDS = "GET listRecords"
 # The fixture posts are dated 20–24 November 2026.
 SOON_AFTER = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+# -- a server that goes on working after the client gave up ----------------------
+
+
+def test_a_post_stored_after_the_client_gave_up_and_looked_is_not_sent_twice(
+    config, env, mastodon, bluesky, site
+):
+    """The reference PDS under load: createRecord outlasts the client's
+    timeout, the listing before the retry does not show the record yet, and
+    the PDS stores it right after. The retry must not make a second post."""
+    mastodon.fault(STATUSES, ("store-late", ACCOUNT_STATUSES))
+    bluesky.fault(RECORDS, ("store-late", LIST_RECORDS))
+    code, output = post(config, env)
+    assert code == 0, output
+    assert_each_post_arrived_once(config, mastodon, bluesky)
+    first = next(p["key"] for p in queue(config) if p["network"] == "bluesky")
+    assert table(output)[first] == "already there"
+    assert "arrived despite an error" in output
+    # Every attempt carried the record key the ledger holds; the record has it.
+    keys = [json.loads(c["body"]).get("rkey") for c in bluesky.calls(RECORDS)]
+    entry = Ledger.load(config.ledger_path).get(first)
+    assert keys[:2] == [entry["record_key"]] * 2
+    assert entry["remote_id"].endswith("/" + entry["record_key"])
+    assert len(set(keys)) == len(keys) - 1  # the other posts each have their own
+    code, output = post(config, env)
+    assert code == 0 and table(output) == {}
+
+
+def test_a_repeated_record_key_refused_as_a_bad_request_counts_as_arrived(
+    config, env, mastodon, bluesky, site
+):
+    """Another PDS may answer the repeated key with a 4xx instead of a 500."""
+    refused = ("status", 400, {"error": "InvalidRequest", "message": "Record already exists"})
+    bluesky.fault(RECORDS, ("store-late", LIST_RECORDS), refused)
+    code, output = post(config, env)
+    assert code == 0, output
+    assert_each_post_arrived_once(config, mastodon, bluesky)
+    first = next(p["key"] for p in queue(config) if p["network"] == "bluesky")
+    assert table(output)[first] == "already there"
+
+
+def test_record_keys_are_tids_in_the_order_they_were_made():
+    assert new_tid(0, 0) == "2222222222222"
+    keys = [new_tid(micros, clock) for micros, clock in
+            [(1_700_000_000_000_000, 1023), (1_700_000_000_000_001, 0), (2**53 - 1, 1023)]]
+    keys.append(new_tid())
+    assert all(TID_RE.fullmatch(key) for key in keys), keys  # atproto's own check
+    assert keys[:3] == sorted(keys[:3])
+    assert keys[0] < keys[3] < keys[2]
 
 
 # -- the live check reads the bytes as a browser does ---------------------------

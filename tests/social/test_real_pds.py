@@ -4,12 +4,13 @@ repository. Mastodon has no such server that runs here (Ruby, PostgreSQL,
 Redis); its tests use the stand-in in fakes.py."""
 
 import dataclasses
+import time
 import uuid
 
 import pytest
 from social.ledger import Ledger
 
-from .realpds import PdsUnavailable, RealPds
+from .realpds import REQUEST_SECONDS, PdsProxy, PdsUnavailable, RealPds
 from .test_posting import post, queue, table
 
 pytestmark = [
@@ -30,21 +31,30 @@ def pds():
 
 
 @pytest.fixture
+def config(config):
+    """The poster waits as long for the PDS as the tests' own client does: the
+    fakes' half second would make an ordinary slow answer on a loaded machine
+    a timeout (the tests below that want one make it on purpose)."""
+    return dataclasses.replace(config, timeout=REQUEST_SECONDS)
+
+
+@pytest.fixture
 def account(pds):
+    created = time.time()
     handle, password, did = pds.account()
     return {"BLUESKY_BASE_URL": pds.url, "BLUESKY_HANDLE": handle,
-            "BLUESKY_APP_PASSWORD": password, "did": did}
+            "BLUESKY_APP_PASSWORD": password, "did": did, "created": created}
 
 
 def env_of(account):
-    return {k: v for k, v in account.items() if k != "did"}
+    return {k: v for k, v in account.items() if k.startswith("BLUESKY_")}
 
 
 def records(pds, account):
     """Every app.bsky.feed.post record of the account, newest first."""
-    from atproto import Client, models
+    from atproto import models
 
-    client = Client(base_url=pds.url)
+    client = pds.client()
     found, cursor = [], None
     for _ in range(100):
         page = client.com.atproto.repo.list_records(models.ComAtprotoRepoListRecords.Params(
@@ -58,9 +68,7 @@ def records(pds, account):
 
 def write_answers(pds, account, count):
     """What a busy service account writes between two runs: answers to customers."""
-    from atproto import Client
-
-    client = Client(base_url=pds.url)
+    client = pds.client()
     client.login(account["BLUESKY_HANDLE"], account["BLUESKY_APP_PASSWORD"],
                  fetch_bsky_profile=False)  # no AppView in this network
     for number in range(count):
@@ -69,10 +77,19 @@ def write_answers(pds, account, count):
 
 
 def assert_each_bluesky_post_once(config, pds, account):
-    texts = [r.value.text for r in records(pds, account)]
+    """On failure the message shows every record of the account and the PDS's
+    log of writes and reads, so that one failure tells what happened."""
+    found = records(pds, account)
+    texts = [r.value.text for r in found]
     for item in queue(config):
         if item["network"] == "bluesky":
-            assert texts.count(item["text"]) == 1, item["key"]
+            assert texts.count(item["text"]) == 1, "\n".join([
+                f"{item['key']}: {texts.count(item['text'])} records with its text; the account's:",
+                *(f"  {r.uri} createdAt={r.value.created_at} {r.value.text[:40]!r}" for r in found),
+                "the PDS's log since the account was made:",
+                *pds.requests_seen("createRecord", "listRecords", "getRecord", "uploadBlob",
+                                   since=account["created"]),
+            ])
 
 
 def test_posts_reach_a_real_pds_once_with_langs_facets_card_and_replies(
@@ -134,3 +151,27 @@ def test_an_intent_left_by_a_crash_behind_more_than_100_newer_posts_on_a_real_pd
     assert code == 0, output
     assert table(output)[in_doubt[0]] == "already there"
     assert_each_bluesky_post_once(config, pds, account)
+
+
+def test_a_record_the_pds_stores_after_the_poster_gave_up_and_looked_is_not_sent_twice(
+    config, account, pds, site
+):
+    """What a PDS under load does: createRecord outlasts the client's patience,
+    the PDS goes on, and the record lands only after the listing before the
+    retry was read. A proxy holds the first createRecord back (the poster sees
+    the connection drop) and passes it on once the PDS answered the next
+    listRecords, before that answer goes back to the poster."""
+    proxy = PdsProxy(pds.url).start()
+    try:
+        proxy.fault("POST createRecord", ("store-late", "GET listRecords"))
+        code, output = post(config, dict(env_of(account), BLUESKY_BASE_URL=proxy.url),
+                            only="bluesky")
+    finally:
+        proxy.stop()
+    assert code == 0, output
+    assert_each_bluesky_post_once(config, pds, account)
+    first = next(p["key"] for p in queue(config) if p["network"] == "bluesky")
+    assert table(output)[first] == "already there", output
+    assert len(proxy.calls("POST createRecord")) == 2 + 5  # the retry was refused, not stored
+    code, output = post(config, env_of(account), only="bluesky")
+    assert code == 0 and table(output) == {}

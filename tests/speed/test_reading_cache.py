@@ -118,3 +118,25 @@ def test_a_warning_met_while_reading_in_a_child_process_fails_a_strict_build(tmp
     _no_parsing(monkeypatch)
     again, _ = build_fixture_site(site, files, {"SPEED_WORKERS": 2}, strict=True, force=True)
     assert [p.message for p in again.warnings] == [expected]
+
+
+@pytest.mark.forks
+def test_parsing_in_forked_workers_fills_the_cache_like_parsing_here(tmp_path, monkeypatch):
+    """Enough files to parse them in forked children (PARALLEL_MINIMUM)."""
+    from speed import reading
+
+    count = reading.PARALLEL_MINIMUM + 2
+    files = {f"artikel/a{n}.md": ARTICLE.replace("Title: Beitrag", f"Title: Beitrag {n}")
+             .replace("2026-11-01", f"2026-10-{n % 28 + 1:02d}") for n in range(count)}
+    files["bilder/foto.png"] = b"png"
+    forked, output = build_fixture_site(tmp_path / "forked", files, {"SPEED_WORKERS": 2})
+    assert forked.ok, forked.report()
+    here, _ = build_fixture_site(tmp_path / "here", files, {"SPEED_WORKERS": 1})
+    # the same problems (forked render workers report them in their own order)
+    assert sorted(str(p) for p in forked.problems) == sorted(str(p) for p in here.problems)
+    page = (output / "artikel" / "beitrag-7" / "index.html").read_bytes()
+    assert page == (tmp_path / "here" / "output" / "artikel" / "beitrag-7" / "index.html").read_bytes()
+    _no_parsing(monkeypatch)
+    again, output = build_fixture_site(tmp_path / "forked", files, {"SPEED_WORKERS": 2}, force=True)
+    assert again.ok, again.report()
+    assert (output / "artikel" / "beitrag-7" / "index.html").read_bytes() == page

@@ -8,6 +8,8 @@ import textwrap
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from build.run import reset_signals
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROJECT_TAXONOMY = os.path.join(ROOT, "content", "themen.yml")
 
@@ -55,7 +57,10 @@ def build(tmp_path, files, taxonomy=None, **overrides):
         with open(PROJECT_TAXONOMY, encoding="utf-8") as handle:
             taxonomy = handle.read()
     (content / "themen.yml").write_text(taxonomy, encoding="utf-8")
-    Pelican(settings_for(tmp_path, **overrides)).run()
+    try:
+        Pelican(settings_for(tmp_path, **overrides)).run()
+    finally:
+        reset_signals()  # signals are global: leave no plugin acting on the next test's build
     return tmp_path / "output"
 
 

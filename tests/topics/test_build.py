@@ -8,6 +8,7 @@ import sys
 
 import feedparser
 import pytest
+from build.run import reset_signals
 from bs4 import BeautifulSoup
 from pelican import signals
 
@@ -237,7 +238,10 @@ def _project_build(tmp_path, **overrides):
               "CACHE_PATH": str(tmp_path / "cache"), "SITE_NOW": "2026-11-24T12:00:00+01:00",
               "TOPICS_WORKER": False}
     values.update(overrides)
-    Pelican(project_settings(values)).run()
+    try:
+        Pelican(project_settings(values)).run()
+    finally:
+        reset_signals()  # signals are global: leave no plugin acting on the next test's build
     return tmp_path / "output"
 
 

@@ -238,3 +238,44 @@ def test_short_texts_need_a_smaller_score_and_one_place(small_taxonomy):
     assert match.decide(article, small_taxonomy)[1] == [("stoerung", "below-threshold")]
     assert match.short_text_factor(40) == match.SHORT_TEXT_FACTOR
     assert match.short_text_factor(80) == pytest.approx(0.8) and match.short_text_factor(300) == 1.0
+
+
+def test_a_single_word_is_never_a_topic_however_short_the_text(small_taxonomy):
+    """Low thresholds shrink further for replies; one full-weight word must still not be enough."""
+    one_word = {"words": 30, "topics": {"vertrauen": {"score": 1.0, "places": 1, "title": False}}}
+    two_words = {"words": 30, "topics": {"vertrauen": {"score": 1.5, "places": 1, "title": False}}}
+    low = taxonomy.parse(SMALL_TAXONOMY_LOW, "content/themen.yml")
+    assert match.decide(one_word, low)[1] == [("vertrauen", "below-threshold")]
+    assert match.decide(two_words, low)[0] == ["vertrauen"]
+
+
+SMALL_TAXONOMY_LOW = """\
+topics:
+  - label: Vertrauen
+    description: Vertrauen.
+    threshold: 1.0
+    terms: [Vertrauen]
+"""
+
+HEADING_TAXONOMY = """\
+topics:
+  - label: Wartungsarbeiten
+    description: Geplante Arbeiten.
+    threshold: 1.0
+    terms:
+      - Wartung
+      - {term: geplant, weight: 0.6, heading: true}
+      - {term: abgeschlossen, weight: 0.4, heading: true}
+"""
+
+
+def test_heading_terms_count_only_in_headings_and_titles():
+    matcher = match.Matcher(taxonomy.parse(HEADING_TAXONOMY, "content/themen.yml"))
+    headings = ("15.04.2027, 12:00 Uhr – Geplant", "22.04.2027, 23:05 Uhr – Abgeschlossen")
+    notice = found(matcher, "Die App ist nicht verfügbar.", headings=headings)["wartungsarbeiten"]
+    assert notice["score"] == pytest.approx(2 * 0.6 + 2 * 0.4) and notice["places"] == 2
+    assert {e["word"] for e in notice["evidence"]} == {"Geplant", "Abgeschlossen"}
+    assert "wartungsarbeiten" not in found(matcher, "Wie geplant ist alles abgeschlossen.")
+    assert "wartungsarbeiten" in found(matcher, "Nichts.", title="Geplant: neue App")
+    # Not inside compounds or as separable verbs either: "Planung" or "geplante" in a sentence stay out.
+    assert "wartungsarbeiten" not in found(matcher, "Die geplante Feier ist abgeschlossen.")

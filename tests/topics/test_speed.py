@@ -16,6 +16,7 @@ import sys
 import pytest
 from pelican import Pelican, signals
 
+from build.run import reset_signals
 from kit import datacache
 from topics import assign, cache, match, report, worker
 
@@ -67,6 +68,7 @@ def run_build(base, files, name, cache_dir, final=None, **overrides):
         Pelican(settings_for(base, **values)).run()
     finally:
         signals.all_generators_finalized.disconnect(grab)
+        reset_signals()
     decided = {
         a.relative_source_path: ([(t.name, t.slug) for t in a.tags], a.metadata["auto_topics"],
                                  [d.relative_source_path for d in a.related_documents])

@@ -84,6 +84,7 @@ def test_missing_description_and_terms():
     ("{weight: 2}", "needs 'term: <word>'"),
     ("'Vertrauen!'", "not a word or phrase"),
     ("{term: echt, intensifier: vielleicht}", "true or false"),
+    ("{term: geplant, heading: 1}", "true or false"),
 ])
 def test_bad_term_entries(term, message):
     text = VALID.replace("terms: [Vertrauen]", f"terms: [{term}]")
