@@ -124,11 +124,12 @@ def serve(c, port=None, directory="output"):
 
 @task(help={"port": f"port on {HOST} (default {PORT})", "search": "also build the search index on every change"})
 def livereload(c, port=None, search=False):
-    """Build, serve with live reload, rebuild on every change.
+    """Build, serve with live reload, rebuild on every change (warm: see plugins/build/live.py).
 
     A build with errors prints them and keeps serving the last good site.
     """
-    from build.server import livereload_server, port_problem
+    from build.live import LiveServer, WarmBuilder
+    from build.server import port_problem
 
     port = PORT if port is None else port
     # Before the first build: an editor should not wait for a build that cannot be served.
@@ -139,34 +140,24 @@ def livereload(c, port=None, search=False):
     # The pages load the reload client as a file (theme: LIVERELOAD_PORT): the
     # loader the library writes into each page is inline script, which the
     # Content-Security-Policy refuses.
-    live = {"LIVERELOAD_PORT": int(port)}
-
-    def rebuild_site():
-        result = _build(search=search, exit_on_error=False, what="invoke livereload", extra=live)
-        if not result.ok:
-            print("The browser keeps showing the last good build until the problems above are fixed.")
+    builder = WarmBuilder(DEV_SETTINGS, {"LIVERELOAD_PORT": int(port)}, search=search)
 
     def restart():
         # Plugin code and settings are imported once per process: start afresh.
-        print("Plugins or settings changed: restarting the live-reload server.")
         os.execv(sys.executable, [sys.executable, "-m", "invoke", "livereload",
                                   "--port", str(port)] + (["--search"] if search else []))
 
-    _build(search=True, exit_on_error=False, what="invoke livereload", extra=live)
-    server = livereload_server()
-    for path in ["content", "theme"]:
-        server.watch(path, rebuild_site, delay=0.3)
-    for path in ["plugins/*/*.py", DEV_SETTINGS]:
-        server.watch(path, restart, delay=0.5)
-    print(f"Serving with live reload at http://{HOST}:{port}/")
+    first = builder.build(search=True)  # the first build makes the search index too
+    print(first.report(), file=sys.stdout if first.ok else sys.stderr)
+    server = LiveServer(ROOT, HOST, port, builder, restart)
+    server.start_serving(os.path.join(ROOT, "output"))
+    print(f"Serving with live reload at http://{HOST}:{port}/", flush=True)
     try:
-        server.serve(host=HOST, port=int(port), root="output", default_filename="index.html",
-                     open_url_delay=None)
-    except OSError:
-        problem = port_problem(HOST, port, "livereload")  # taken while the site was being built?
-        if problem is None:
-            raise
-        raise Exit(problem, code=1) from None
+        server.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
 
 
 @task(help={"title": "the title of the new article (German, with umlauts)",

@@ -70,15 +70,17 @@ def load_settings(settings_file="pelicanconf.py", overrides=None):
 
 
 def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None, force=False,
-          what="build", lock_timeout=600.0):
+          warm=False, what="build", lock_timeout=600.0):
     """Build the site atomically. `strict` makes every warning fatal (invoke check);
-    `force` builds even when nothing changed since the last good build."""
+    `force` builds even when nothing changed since the last good build; `warm` (the
+    live-reload server, which knows something changed) skips the up-to-date check
+    and its stamp altogether."""
     started = time.perf_counter()
     settings = settings or load_settings(settings_file, overrides)
     output = os.path.abspath(settings["OUTPUT_PATH"])
     try:
         with lock.exclusive(output, what, timeout=lock_timeout):
-            return _locked_build(settings, output, strict, force, started)
+            return _locked_build(settings, output, strict, force, started, warm)
     except lock.LockTimeout as exc:
         return BuildResult(ok=False, output=output, problems=[Problem("error", str(exc))],
                            seconds=time.perf_counter() - started)
@@ -104,10 +106,14 @@ def _failed(output, started, problems):
     return BuildResult(ok=False, output=output, problems=problems, seconds=time.perf_counter() - started)
 
 
-def _locked_build(settings, output, strict, force, started):
-    inputs = uptodate.input_fingerprint(settings)
-    stamp = uptodate.load(settings)
-    if not force and uptodate.still_valid(stamp, inputs, output, settings):
+def _locked_build(settings, output, strict, force, started, warm=False):
+    if warm:
+        inputs = None
+        uptodate.forget(settings)  # the output is about to change without a stamp of its own
+    else:
+        inputs = uptodate.input_fingerprint(settings)
+    stamp = None if warm else uptodate.load(settings)
+    if not (force or warm) and uptodate.still_valid(stamp, inputs, output, settings):
         problems = [Problem(level, message) for level, message in stamp.get("problems", [])]
         failed = any(p.level == "error" for p in problems) or (
             strict and any(p.level == "warning" for p in problems))
@@ -169,6 +175,8 @@ def _locked_build(settings, output, strict, force, started):
         problems.append(Problem("error", file_system_problem(exc, output, "replacing output/ with the new site")
                                 + "; the previous site is unchanged"))
         return _failed(output, started, problems)
+    if warm:
+        return BuildResult(ok=True, output=output, problems=problems, seconds=time.perf_counter() - started)
     try:
         uptodate.save(settings, inputs, output, settings.get("BUILD_VALID_UNTIL"),
                       [[p.level, p.message] for p in problems if p.level != "notice"])

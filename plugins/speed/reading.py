@@ -23,7 +23,7 @@ from pelican.utils import slugify
 
 from kit import child
 
-from . import pelican_door, store
+from . import pelican_door, store, warm
 from .settings import global_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,11 @@ def _valid_entries(value):
 
 def _key(rel, data):
     return hashlib.blake2b(rel.encode() + b"\0" + data, digest_size=20).hexdigest()
+
+
+def _file_key(rel, path):
+    with open(path, "rb") as handle:
+        return _key(rel, handle.read())
 
 
 def _dumps(value):
@@ -141,12 +146,19 @@ def prefetch(generator):
                                        extensions=readers.extensions))
     name = f"read-{type(generator).__name__}"
     fingerprint = global_fingerprint(settings)
-    cached = store.load(settings, name, fingerprint, valid=_valid_entries) or {}
+    is_warm = warm.enabled(settings)
+    if is_warm:
+        cached = warm.load(store.path(settings, name), fingerprint,
+                           lambda: store.load(settings, name, fingerprint, valid=_valid_entries) or {})
+    else:
+        cached = store.load(settings, name, fingerprint, valid=_valid_entries) or {}
     fresh, wanted, missing = {}, {}, []
     for rel in files:
         path = os.path.abspath(os.path.join(generator.path, rel))
-        with open(path, "rb") as handle:
-            key = _key(rel, handle.read())
+        if is_warm:
+            key = warm.file_key(path, lambda: _file_key(rel, path))
+        else:
+            key = _file_key(rel, path)
         wanted[path] = key
         if key in cached:
             fresh[key] = cached[key]
@@ -161,7 +173,11 @@ def prefetch(generator):
         if key not in fresh:
             continue  # failed to parse or not cacheable: Pelican reads it and reports any problem
         try:
-            content, metadata, warnings = store.decode_parsed(fresh[key], tags)
+            if is_warm:
+                content, metadata, warnings = warm.decoded(
+                    name, key, lambda: store.decode_parsed(fresh[key], tags))
+            else:
+                content, metadata, warnings = store.decode_parsed(fresh[key], tags)
         except Exception as exc:  # noqa: BLE001 - a damaged entry is parsed again by Pelican
             logger.debug("speed: damaged cache entry for %s (%r); read again", path, exc)
             del fresh[key]
@@ -169,6 +185,12 @@ def prefetch(generator):
         if path not in parsed:  # parsed now: its warnings were shown as it was read
             child.replay([child.LogEntry(*warning) for warning in warnings])
         pelican_door.seed_reader_cache(readers, path, content, metadata)
-    store.save(settings, name, fingerprint, fresh)
+    if is_warm:
+        if fresh != cached:
+            store.save(settings, name, fingerprint, fresh)
+        warm.saved(store.path(settings, name), fingerprint, fresh)
+        warm.keep_only(name, fresh)
+    else:
+        store.save(settings, name, fingerprint, fresh)
     logger.info("speed: %s: %d files, %d parsed, %d from cache in %.2f s", type(generator).__name__,
                 len(files), len(parsed), len(files) - len(missing), time.perf_counter() - started)

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 # fingerprint covers; in the global fingerprint it would re-render every page.
 VOLATILE = {"OUTPUT_PATH", "FINAL_OUTPUT_PATH", "SEARCH_INDEX", "SPEED_GLOBAL_FINGERPRINT",
             "SPEED_WORKERS", "DELETE_OUTPUT_DIRECTORY", "CACHE_PATH", "PLUGIN_PATHS",
-            "SITE_NOW", "BUILD_VALID_UNTIL"}
+            "SITE_NOW", "BUILD_VALID_UNTIL", "SPEED_WARM"}
 
 
 def apply_defaults(pelican):

@@ -35,9 +35,13 @@ def cache_dir(settings):
     return os.path.join(settings["CACHE_PATH"], "speed")
 
 
+def path(settings, name):
+    return os.path.join(cache_dir(settings), f"{name}.cbor")
+
+
 def _file(settings, name):
-    return datacache.CacheFile(os.path.join(cache_dir(settings), f"{name}.cbor"), f"speed-{name}",
-                               FORMAT, project=settings.get("PATH") or ".")
+    return datacache.CacheFile(path(settings, name), f"speed-{name}", FORMAT,
+                               project=settings.get("PATH") or ".")
 
 
 def load(settings, name, fingerprint, valid=None):

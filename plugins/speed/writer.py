@@ -37,7 +37,7 @@ from pelican.writers import Writer
 
 from kit import child, outputs
 
-from . import pelican_door, receivers, store
+from . import pelican_door, receivers, store, warm
 from .fingerprint import ALWAYS, Digester, TemplateAnalyzer, _h
 
 logger = logging.getLogger(__name__)
@@ -68,8 +68,12 @@ class IncrementalWriter(Writer):
         _active = self
         self.previous_output = self.settings.get("FINAL_OUTPUT_PATH")
         self.global_fingerprint = self.settings.get("SPEED_GLOBAL_FINGERPRINT", ALWAYS)
-        self.previous = store.load(self.settings, MANIFEST, self.global_fingerprint,
-                                   valid=_valid_manifest) or {}
+        if warm.enabled(self.settings):
+            self.previous = warm.load(store.path(self.settings, MANIFEST), self.global_fingerprint, lambda: store.load(
+                self.settings, MANIFEST, self.global_fingerprint, valid=_valid_manifest) or {})
+        else:
+            self.previous = store.load(self.settings, MANIFEST, self.global_fingerprint,
+                                       valid=_valid_manifest) or {}
         self.manifest = {}
         self.jobs = []
         self.written = []  # every page, in submission order: (path, shared context, own values)
@@ -295,4 +299,6 @@ class IncrementalWriter(Writer):
             stat = os.stat(os.path.join(self.output_path, rel))
             self.manifest[rel] = [self.manifest[rel][0], stat.st_ino, stat.st_size, stat.st_mtime_ns]
         store.save(self.settings, MANIFEST, self.global_fingerprint, self.manifest)
+        if warm.enabled(self.settings):
+            warm.saved(store.path(self.settings, MANIFEST), self.global_fingerprint, self.manifest)
         return len(jobs)

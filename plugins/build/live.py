@@ -1,0 +1,149 @@
+"""`make serve`: a warm live-reload server.
+
+Two processes:
+
+- this one, the builder, watches the content and the theme with inotify
+  (watchfiles) and builds when a file changes. It keeps what a build learns
+  in memory for the next one: the modules stay imported, the compiled
+  templates (an in-memory Jinja bytecode cache), the parsed documents, the
+  speed plugin's caches and which file has which content hash (SPEED_WARM,
+  speed/warm.py). It skips the up-to-date check (it knows what changed).
+  Each build is still a complete build with the same guarantees as
+  `invoke build`: atomic swap of output/, the build lock, one line per
+  problem; so the result is byte for byte what a cold build writes.
+- a child (build.live_server) serves output/ and the live-reload websocket,
+  also while a build runs, and reloads the browsers when the builder says a
+  new build is in place.
+
+The builder has no threads, so its builds fork their reading and rendering
+workers like any build (kit.child). A change to plugins or settings restarts
+the builder (code and settings are imported once per process). A build with
+problems prints them; the browsers keep the last good site.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+from jinja2 import BytecodeCache
+
+from . import run
+
+WATCH_DEBOUNCE_MS = 30
+
+
+_COMPILED = {}  # template key → (checksum of its source, compiled code)
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the next build in this process (never on disk:
+    Jinja's file cache holds code, which a cache directory must not). It holds no
+    state of its own, so as a settings value it hashes the same in every build."""
+
+    def load_bytecode(self, bucket):
+        code = _COMPILED.get(bucket.key)
+        if code is not None and code[0] == bucket.checksum:
+            bucket.code = code[1]
+
+    def dump_bytecode(self, bucket):
+        _COMPILED[bucket.key] = (bucket.checksum, bucket.code)
+
+
+class WarmBuilder:
+    """Builds in this process, keeping what can be kept (see the module docstring)."""
+
+    def __init__(self, settings_file, overrides=None, search=False):
+        self.settings_file = settings_file
+        self.overrides = dict(overrides or {})
+        self.overrides["SPEED_WARM"] = True
+        self.search = search
+        self.templates = MemoryBytecodeCache()
+
+    def build(self, search=None):
+        """One build; the search index only when asked (the previous one is kept otherwise)."""
+        overrides = dict(self.overrides, SEARCH_INDEX=self.search if search is None else search)
+        settings = run.load_settings(self.settings_file, overrides)
+        environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
+        environment["bytecode_cache"] = self.templates
+        settings["JINJA_ENVIRONMENT"] = environment
+        return run.build(settings=settings, what="invoke livereload", warm=True)
+
+
+def _kind(path, root):
+    """'content', 'restart' (plugins, settings) or None for a path the build ignores."""
+    rel = os.path.relpath(path, root)
+    top = rel.split(os.sep, 1)[0]
+    if top in ("content", "theme"):
+        return "content"
+    if top == "plugins" and rel.endswith(".py") or rel in ("pelicanconf.py", "publishconf.py"):
+        return "restart"
+    return None
+
+
+class LiveServer:
+    """The builder's loop around the serving child."""
+
+    def __init__(self, root, host, port, builder, restart):
+        self.root, self.host, self.port = root, host, int(port)
+        self.builder = builder
+        self.restart = restart
+        self.server = None
+
+    def start_serving(self, output):
+        plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")])))
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "build.live_server", os.path.abspath(output), self.host, str(self.port)],
+            stdin=subprocess.PIPE, cwd=self.root, env=env)
+
+    def reload(self):
+        try:
+            self.server.stdin.write(b"reload\n")
+            self.server.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def rebuild(self, names):
+        started = time.perf_counter()
+        shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+        print(f"Changed: {shown}", flush=True)
+        result = self.builder.build()
+        print(result.report(), flush=True)
+        if result.ok:
+            self.reload()
+            print(f"Reloaded the browsers {time.perf_counter() - started:.2f} s after the change.", flush=True)
+        else:
+            print("The browser keeps showing the last good build until the problems above are fixed.",
+                  flush=True)
+        return result
+
+    def watch(self, stop_event=None):
+        from watchfiles import watch
+
+        paths = [os.path.join(self.root, p) for p in ("content", "theme", "plugins", "pelicanconf.py",
+                                                       "publishconf.py")]
+        paths = [p for p in paths if os.path.exists(p)]
+        for changes in watch(*paths, debounce=WATCH_DEBOUNCE_MS, step=WATCH_DEBOUNCE_MS,
+                             stop_event=stop_event, raise_interrupt=False):
+            kinds = {_kind(path, self.root) for _change, path in changes}
+            names = sorted({os.path.relpath(path, self.root) for _change, path in changes})
+            if "restart" in kinds:
+                print("Plugins or settings changed: restarting the live-reload server.", flush=True)
+                self.stop()
+                self.restart()
+                return
+            if "content" in kinds:
+                self.rebuild(names)
+
+    def stop(self):
+        if self.server is not None and self.server.poll() is None:
+            try:
+                self.server.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait(timeout=5)

@@ -1,0 +1,142 @@
+"""`make serve` end to end: a saved edit is served and the browsers are told to
+reload; a saved mistake keeps the last good site on screen.
+
+The warm builder (build.live) runs in a child process on a copy of the sample
+site and a free port of 127.0.0.1; a websocket client stands in for the
+browser's live-reload script. Every wait is bounded; the test stops the child.
+"""
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+from websockets.sync.client import connect
+
+from tests.speed.test_incremental_equivalence import Site
+from tests.support.sites import FIXED_NOW, ROOT
+from tests.test_serve import free_port
+
+PLUGINS = os.path.join(ROOT, "plugins")
+
+DRIVER = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from build.live import LiveServer, WarmBuilder
+root, settings_file, overrides, port = sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
+builder = WarmBuilder(settings_file, overrides)
+print(builder.build(search=True).report(), flush=True)
+server = LiveServer(root, "127.0.0.1", port, builder, restart=lambda: None)
+server.start_serving(overrides["OUTPUT_PATH"])
+try:
+    server.watch()
+finally:
+    server.stop()
+"""
+
+
+class Lines:
+    """The child's output, read in a thread so waits can be bounded."""
+
+    def __init__(self, stream):
+        self.seen = []
+        self._queue = queue.Queue()
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream):
+        for line in iter(stream.readline, ""):
+            self._queue.put(line)
+
+    def wait_for(self, text, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        pytest.fail(f"no line with {text!r} within {timeout} s; output was:\n{''.join(self.seen)}")
+
+
+def _page(url):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read().decode("utf-8")
+
+
+def _serving(url, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            return _page(url)
+        time.sleep(0.2)
+    pytest.fail(f"{url} was not served within {timeout} s")
+
+
+@pytest.fixture
+def live_site(tmp_path):
+    site = Site(tmp_path / "site")
+    port = free_port()
+    overrides = {"PATH": str(site.content), "THEME": str(site.theme), "OUTPUT_PATH": str(tmp_path / "out"),
+                 "CACHE_PATH": str(tmp_path / "cache"), "PLUGIN_PATHS": [PLUGINS], "SITE_NOW": FIXED_NOW,
+                 "LIVERELOAD_PORT": port}
+    child = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, PLUGINS, str(site.base), os.path.join(ROOT, "pelicanconf.py"),
+         json.dumps(overrides), str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        yield site, f"http://127.0.0.1:{port}", Lines(child.stdout), tmp_path / "out"
+    finally:
+        os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait(timeout=10)
+        child.stdout.close()
+
+
+def _article(site, output):
+    """An article's file and the address of its page (found by its title in the built site)."""
+    path = sorted((site.content / "artikel").glob("*.md"))[1]
+    title = path.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("Title: ")
+    pages = [page for page in sorted(output.glob("artikel/*/index.html"))
+             if f"<h1>{title}</h1>" in page.read_text(encoding="utf-8")]
+    assert len(pages) == 1, title
+    return path, "/" + pages[0].parent.relative_to(output).as_posix() + "/"
+
+
+def test_a_saved_edit_is_served_and_the_browser_reloads_and_a_mistake_keeps_the_last_good_site(live_site):
+    site, base, output, built = live_site
+    assert "<html" in _serving(base + "/")
+    path, address = _article(site, built)
+    original = path.read_text(encoding="utf-8")
+    assert "Gerade gespeichert" not in _page(base + address)
+
+    with connect(base.replace("http", "ws") + "/livereload", open_timeout=10) as browser:
+        browser.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        assert json.loads(browser.recv(timeout=10))["command"] == "hello"
+        browser.send(json.dumps({"command": "info", "url": base + address, "plugins": {}}))
+
+        path.write_text(original.rstrip("\n") + "\n\nGerade gespeichert: ein neuer Absatz.\n", encoding="utf-8")
+        output.wait_for("Reloaded the browsers")
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert "Gerade gespeichert: ein neuer Absatz." in _page(base + address)
+
+        path.write_text(original.replace("Date: ", "Date: 32.13.", 1), encoding="utf-8")
+        output.wait_for("Changed: ")
+        problem = output.wait_for(path.name)
+        assert "Date" in problem, problem
+        output.wait_for("keeps showing the last good build")
+        assert "Gerade gespeichert: ein neuer Absatz." in _page(base + address)
+        with pytest.raises(TimeoutError):
+            browser.recv(timeout=1)  # no reload for a build that failed
+    assert "Traceback" not in "".join(output.seen)
