@@ -11,6 +11,12 @@ carry the new text:
   and the article page (found through the home page's link, since Pelican
   derives the address from the title) shows it.
 
+Before each edit the server must be at rest (its process group uses almost
+no CPU): an edit never waits for the rebuild of the one before. How long
+after the save the server came to rest is kept too (`rest`): a server may
+serve the edited page before its rebuild ends (hugo server does), while the
+browser reloads only when the rebuild is over.
+
 Every wait is bounded; the server is stopped (SIGINT, as Ctrl+C, then
 SIGTERM and SIGKILL to its process group if it does not end) and its peak
 memory read before it ends (VmHWM) and from its exit (largest process of its
@@ -19,6 +25,7 @@ tree).
 
 import contextlib
 import html
+import math
 import os
 import signal
 import socket
@@ -35,7 +42,7 @@ from .measure import Measurement, clock_env
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPEATS = 3
 POLL_INTERVAL = 0.03
-SETTLE = 1.5  # after a change is served, before the next one: watchers and reloads come to rest
+IDLE_WINDOW, IDLE_SHARE = 1.0, 0.15  # a server using less than 15 % of a core for a second is at rest
 PROJECT_FILES = ("tasks.py", "pelicanconf.py", "plugins", "theme")
 
 
@@ -124,12 +131,36 @@ class Session:
                 return time.perf_counter(), page
             time.sleep(POLL_INTERVAL)
 
+    def group_cpu(self):
+        """CPU seconds used so far by the server's process group, reaped children included."""
+        ticks = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                if int(fields[2]) == self.process.pid:  # process group
+                    ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, deadline):
+        """perf_counter() when the server stopped working (it used under IDLE_SHARE of a core
+        for IDLE_WINDOW seconds): its rebuild is over, and the next edit is measured alone."""
+        before, since = self.group_cpu(), time.perf_counter()
+        while time.perf_counter() < deadline and self.alive():
+            time.sleep(IDLE_WINDOW)
+            now, used = time.perf_counter(), self.group_cpu()
+            if used - before < IDLE_SHARE * (now - since):
+                return since
+            before, since = used, now
+        raise Timeout(f"the server did not come to rest in time; see {self.log_path}")
+
     def sample_memory(self):
         """The server process's own peak RSS so far (VmHWM), in MB."""
         with contextlib.suppress(OSError, StopIteration, ValueError):
             with open(f"/proc/{self.process.pid}/status", encoding="ascii") as handle:
                 kb = next(int(line.split()[1]) for line in handle if line.startswith("VmHWM"))
             self.own_peak_mb = kb / 1024
+        return self.own_peak_mb
 
     def stop(self):
         """Ctrl+C as an editor stops it; then ever harder, always bounded."""
@@ -205,17 +236,19 @@ def measure_server(label, argv, cwd, port, article, title, title_key, ready_time
             raise Timeout(f"the home page has no link named {title!r}")
         article_url = links[0]
         current = body
+        session.wait_idle(time.perf_counter() + edit_timeout)
+        first.own_rss_mb = session.sample_memory()  # the server's peak through its first build
         for index in range(1, repeats + 1):
-            time.sleep(SETTLE)
             token = f"Nachtrag {index} ({label}): Diese Zeile misst, wann die Änderung zu sehen ist."
             _append(article, f"\n{token}\n")
             saved = time.perf_counter()
             done, _ = session.wait_for(article_url, [token], saved + edit_timeout)
             body.runs.append(done - saved)
+            body.rest.append(session.wait_idle(saved + edit_timeout) - saved)
+        body.own_rss_mb = session.sample_memory()  # … and after the body edits' rebuilds
         current = retitle
         old = title
         for index in range(1, repeats + 1):
-            time.sleep(SETTLE)
             new = f"{title} (Fassung {index})"
             _replace_title(article, old, new, title_key)
             saved = time.perf_counter()
@@ -226,6 +259,7 @@ def measure_server(label, argv, cwd, port, article, title, title_key, ready_time
                 raise Timeout(f"the home page shows {new!r} but links no article by that name")
             done, _ = session.wait_for(links[0], [new], deadline)
             retitle.runs.append(done - saved)
+            retitle.rest.append(session.wait_idle(deadline) - saved)
             old = new
         current = None
     except Timeout as problem:
@@ -238,7 +272,9 @@ def measure_server(label, argv, cwd, port, article, title, title_key, ready_time
     for m in results:
         if m.runs:
             m.wall = statistics.median(m.runs)
-        m.own_rss_mb, m.peak_rss_mb = session.own_peak_mb, session.tree_peak_mb
+        if math.isnan(m.own_rss_mb) or m is retitle:
+            m.own_rss_mb = session.own_peak_mb  # the peak when the server was stopped
+        m.peak_rss_mb = session.tree_peak_mb
     first.cpu = session.cpu  # the whole session's CPU time, on the row that stands for the server
     if session.leftovers:
         first.ok = False

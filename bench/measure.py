@@ -22,6 +22,7 @@ class Measurement:
     note: str = ""
     log: str = ""
     runs: list = field(default_factory=list)  # each repetition's wall time; wall is their median
+    rest: list = field(default_factory=list)  # live reload: save → the server at rest again, per repetition
     ratio_to_hugo: float = float("nan")  # wall ÷ Hugo's figure for the same work, where one exists
 
     @property

@@ -84,12 +84,19 @@ def summary(results):
     lines.append(f"peak memory of the build process: {_number(own, 0)} MB (target ≤ {RSS_TARGET_MB} MB "
                  f"{'✓' if own <= RSS_TARGET_MB else '✗'}); largest helper process without search "
                  f"{_number(tree, 0)} MB, with Pagefind {_number(pagefind, 0)} MB")
-    server = next((m for m in results if m.scenario.startswith("live reload: started")), None)
-    if server is not None and not math.isnan(server.own_rss_mb):
-        lines.append(f"peak memory of the warm live-reload server: {server.own_rss_mb:.0f} MB (target ≤ "
-                     f"{RSS_TARGET_MB} MB {'✓' if server.own_rss_mb <= RSS_TARGET_MB else '✗'}); largest process "
-                     f"of its tree {_number(server.peak_rss_mb, 0)} MB")
-    hugo = next((m for m in results if m.scenario.startswith("hugo server: started")), None)
-    if hugo is not None and not math.isnan(hugo.own_rss_mb):
-        lines.append(f"peak memory of hugo server, for comparison: {hugo.own_rss_mb:.0f} MB")
+    for label, ours in (("the warm live-reload server", "live reload"), ("hugo server, for comparison", "hugo server")):
+        first = next((m for m in results if m.scenario == f"{ours}: started, first page served"), None)
+        last = next((m for m in results if m.scenario.startswith(f"{ours}: title edit")), None)
+        if first is None or last is None or math.isnan(last.own_rss_mb):
+            continue
+        edits = len(last.runs) * 2
+        verdict = f" (target ≤ {RSS_TARGET_MB} MB {'✓' if last.own_rss_mb <= RSS_TARGET_MB else '✗'})"
+        lines.append(f"peak memory of {label}: {_number(first.own_rss_mb, 0)} MB through its first build, "
+                     f"{last.own_rss_mb:.0f} MB after {edits} edits{verdict if ours == 'live reload' else ''}; "
+                     f"largest process of its tree {_number(last.peak_rss_mb, 0)} MB")
+    for m in results:
+        if m.rest:
+            rests = sorted(m.rest)
+            lines.append(f"{m.scenario}: the server came to rest {rests[len(rests) // 2]:.2f} s after the save "
+                         f"(median; {rests[0]:.2f}–{rests[-1]:.2f})")
     return lines
