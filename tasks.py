@@ -343,9 +343,11 @@ def outage_publish(c):
 @task(help={"n": "number of articles in the corpus (default 4000; invoke writes it -n)",
             "scale": "also build 4 × n articles cold to check how the build scales"})
 def bench(c, n=4000, scale=False):
-    """This project's build against vanilla Pelican on a generated German corpus, with its targets.
+    """Our builds and live reload against vanilla Pelican and Hugo, with the targets.
 
-    Run it on an otherwise idle machine: every scenario is timed as a child process.
+    A generated German corpus, the clock running as in real use. Run it on an otherwise
+    idle machine: every scenario is timed as a child process. Without hugo installed,
+    its scenarios are reported as skipped.
     """
     from bench import run as benchmark
 

@@ -1,18 +1,27 @@
-"""Deterministic German benchmark corpus: N articles (~550 words each) with tags,
-categories, authors, headings, lists and links, plus FAQ entries and outage
-notices in proportion (1 FAQ entry per 40 articles, 1 notice per 400).
+"""German benchmark corpus: N articles (~550 words each) with tags, categories,
+authors, headings, lists and links, plus FAQ entries and outage notices in
+proportion (1 FAQ entry per 40 articles; six notices plus 1 per 400 articles).
 
-The same seed and N always give byte-identical files, so timings of different
-runs and machines compare like with like. The sentences are assembled from
-word lists written for this project.
+Articles and FAQ entries are deterministic: the same seed and N always give
+byte-identical files, so timings of different runs and machines compare like
+with like. Everything whose meaning depends on the clock is written relative
+to the `now` it is given (default: the real clock), because the benchmark
+builds with the clock running as in real use: an incident that is still
+open, maintenance windows ahead, one cancelled and past ones, and one
+article scheduled for the coming days. The sentences are assembled from word
+lists written for this project.
 """
 
 import datetime as dt
+import glob
 import os
 import random
 import shutil
 
+from german.dates import BERLIN
 from german.slugs import SLUG_MAX_LENGTH, shorten, slugify
+
+from . import corpus_now
 
 SUBJECTS = [
     "Unser Serviceteam", "Die Hotline", "Das Social-Media-Team", "Der Kundendialog",
@@ -160,16 +169,23 @@ def faq_files(n_articles, article_slugs, seed=40):
         yield f"faq/{slug}.md", "\n".join(meta) + "\n\n" + _paragraph(rng, 8) + "\n"
 
 
-def write_corpus(target, n=4000, project_content="content"):
-    """Write the corpus under target/content; returns the content path."""
+def write_corpus(target, n=4000, project_content="content", now=None):
+    """Write the corpus under target/content; returns the content path.
+
+    `now` (an aware datetime, default the clock) places the notices and the
+    scheduled article; the articles and FAQ entries do not depend on it.
+    """
+    now = now or dt.datetime.now(BERLIN)
     content = os.path.join(target, "content")
     shutil.rmtree(content, ignore_errors=True)
     articles = list(article_files(n))
     slugs = [os.path.basename(path)[:-3] for path, _ in articles]
-    for rel, text in articles + list(faq_files(n, slugs)):
+    scheduled = corpus_now.scheduled_article(now, _body(random.Random(n), slugs[-20:]))
+    notices = list(corpus_now.notice_files(now, n))
+    for rel, text in articles + list(faq_files(n, slugs)) + [scheduled] + notices:
         _write(content, rel, text)
-    # Pages, components, taxonomy and outage notices come from the sample site.
-    for folder in ("seiten", "status", "stoerungen", "bilder"):
+    # Pages, components, taxonomy and images come from the sample site.
+    for folder in ("seiten", "status", "bilder"):
         source = os.path.join(project_content, folder)
         if os.path.isdir(source):
             shutil.copytree(source, os.path.join(content, folder))
@@ -178,6 +194,17 @@ def write_corpus(target, n=4000, project_content="content"):
         if os.path.isfile(source):
             shutil.copy(source, os.path.join(content, name))
     return content
+
+
+def notice_slug(content, prefix=corpus_now.UPCOMING_MAINTENANCE):
+    """The address of the corpus's notice whose address starts with `prefix`."""
+    found = sorted(glob.glob(os.path.join(content, "stoerungen", prefix + "-*.md")))
+    return os.path.basename(found[0])[:-3]
+
+
+def newest_article(content, n):
+    """Path of the article generated last (dated last, so on the first home page)."""
+    return glob.glob(os.path.join(content, "artikel", f"*-teil-{n}.md"))[0]
 
 
 def _write(base, rel, text):
