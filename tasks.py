@@ -17,8 +17,7 @@ sys.path.insert(0, os.path.join(ROOT, "plugins"))
 os.chdir(ROOT)
 
 from build import run as site_build  # noqa: E402
-from kit import staging  # noqa: E402
-from kit import lock  # noqa: E402
+from kit import lock, staging  # noqa: E402
 from outages import commands as outages  # noqa: E402
 
 DEV_SETTINGS = "pelicanconf.py"
@@ -165,7 +164,8 @@ def livereload(c, port=None, search=False):
             "author": "author name"})
 def new_post(c, title, category="Kundendialog", tags="", author=""):
     """Create content/artikel/<slug>.md with the metadata skeleton, dated now (Europe/Berlin)."""
-    from editorial.scaffold import ScaffoldError, new_post as scaffold
+    from editorial.scaffold import ScaffoldError
+    from editorial.scaffold import new_post as scaffold
 
     try:
         path = scaffold(title, category=category, tags=tags, author=author)
@@ -179,7 +179,8 @@ def new_post(c, title, category="Kundendialog", tags="", author=""):
             "tags": "comma-separated tags", "related": "comma-separated slugs of articles or questions"})
 def new_faq(c, question, category="", tags="", related=""):
     """Create content/faq/<slug>.md with the metadata filled in, Modified now (Europe/Berlin)."""
-    from faq.scaffold import ScaffoldError, new_faq as scaffold
+    from faq.scaffold import ScaffoldError
+    from faq.scaffold import new_faq as scaffold
 
     try:
         path = scaffold(question, category, tags=tags, related=related)

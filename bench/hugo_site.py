@@ -14,6 +14,7 @@ import re
 import shutil
 
 import yaml
+
 from german.dates import parse_datetime
 
 LAYOUTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hugo_layouts")

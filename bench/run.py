@@ -108,7 +108,7 @@ def _machine():
     cpus = os.cpu_count()
     try:
         with open("/proc/cpuinfo") as handle:
-            model = next((l.split(":", 1)[1].strip() for l in handle if l.startswith("model name")), "")
+            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
     except OSError:
         model = platform.processor()
     try:
@@ -139,7 +139,8 @@ def scenarios(n, base, extra_steps=(), cold_only=False):
     results = []
     vanilla_out = os.path.join(base, f"vanilla-{n}")
     shutil.rmtree(vanilla_out, ignore_errors=True)
-    measurement, _ = run("vanilla cold", [_python(), "-m", "bench.build_once", "vanilla", content, vanilla_out], cwd=ROOT)
+    measurement, _ = run("vanilla cold", [_python(), "-m", "bench.build_once", "vanilla", content, vanilla_out],
+                         cwd=ROOT)
     measurement.pages = _count_pages(vanilla_out)
     results.append(measurement)
 

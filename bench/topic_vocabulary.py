@@ -84,7 +84,7 @@ def derivations(word, known):
     lower = word.lower()
     for base, derived in DERIVATIONS:
         for old, new in ((base, derived), (derived, base)):
-            if old and not lower.endswith(old) or len(lower) - len(old) < 4:
+            if (old and not lower.endswith(old)) or len(lower) - len(old) < 4:
                 continue
             stem = lower[: len(lower) - len(old)] if old else lower
             candidate = stem + new

@@ -78,7 +78,7 @@ def test_fresh_machine_as_user_says_what_it_does_then_installs_through_sudo(mach
     assert lines[0] == ("make test: installing chromium default-jre-headless from Debian (Chromium "
                         "for the browser tests and Java for the HTML checker) with sudo apt-get "
                         "(it may ask for your password)")
-    commands = [line for line in lines[1:]]
+    commands = list(lines[1:])
     assert commands == [
         "sudo apt-get update -q",
         "apt-get update -q",

@@ -76,7 +76,7 @@ def _kind(path, root):
     top = rel.split(os.sep, 1)[0]
     if top in ("content", "theme"):
         return "content"
-    if top == "plugins" and rel.endswith(".py") or rel in ("pelicanconf.py", "publishconf.py"):
+    if (top == "plugins" and rel.endswith(".py")) or rel in ("pelicanconf.py", "publishconf.py"):
         return "restart"
     return None
 

@@ -26,6 +26,7 @@ from kit.problems import file_system_problem
 from . import uptodate
 from .problems import Problem, ProblemCollector, reset_pelican_log_filter
 
+
 @dataclass
 class BuildResult:
     ok: bool

@@ -37,7 +37,8 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 def _stable(value):
     """A repr that is the same in every process for the same settings value."""
     if isinstance(value, dict):
-        return "{" + ",".join(f"{_stable(k)}:{_stable(v)}" for k, v in sorted(value.items(), key=lambda i: repr(i[0]))) + "}"
+        items = sorted(value.items(), key=lambda i: repr(i[0]))
+        return "{" + ",".join(f"{_stable(k)}:{_stable(v)}" for k, v in items) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_stable(v) for v in value) + "]"
     if isinstance(value, (set, frozenset)):
@@ -76,7 +77,7 @@ def _hash_tree(digest, root):
 def input_fingerprint(settings):
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"v{STAMP_VERSION};python {sys.version}".encode())
-    digest.update(_stable({k: v for k, v in settings.items()}).encode())
+    digest.update(_stable(dict(settings.items())).encode())
     digest.update(f"now={os.environ.get(NOW_ENVIRONMENT_VARIABLE, '')}".encode())
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     digest.update(";".join(versions).encode())

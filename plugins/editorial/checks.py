@@ -9,9 +9,10 @@ import posixpath
 import re
 
 from jinja2 import TemplateSyntaxError, meta
-from kit.problems import display_path, report
 from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
+
+from kit.problems import display_path, report
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def _documents(generators):
     for generator in generators:
         for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
             yield from getattr(generator, attr, None) or []
-        yield from getattr(generator, "checked_documents", lambda: [])()
+        yield from getattr(generator, "checked_documents", list)()
 
 
 def check_links_and_images(generators):

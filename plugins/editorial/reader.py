@@ -10,12 +10,12 @@ import difflib
 import logging
 import os
 import re
+import xml.etree.ElementTree as ET
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from xml.etree import ElementTree as etree
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import SafeDatetime
 
@@ -74,7 +74,7 @@ class SelectiveSmarty(Treeprocessor):
             return self.inner.run(root)
         for block in list(root):
             if any(_has_trigger(text) for text in block.itertext()):
-                wrapper = etree.Element(root.tag)
+                wrapper = ET.Element(root.tag)
                 wrapper.append(block)  # ElementTree keeps no parent links: block stays in root
                 self.inner.run(wrapper)
         return None

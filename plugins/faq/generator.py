@@ -10,8 +10,9 @@ import logging
 import os
 import re
 
-from kit.problems import EditorInputError, Problem, display_path, log_problems, report
 from pelican.generators import Generator
+
+from kit.problems import EditorInputError, Problem, display_path, log_problems, report
 
 from . import feed, jsonld
 from .model import FaqEntry, check_file, check_metadata, german_sort_key

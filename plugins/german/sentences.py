@@ -33,7 +33,7 @@ ABBREVIATIONS = frozenset(
     jr kap kfm kl kw lfd lt mag max mind min mio mrd mwst nachm nr od pkt pl prof
     rd rel sek sog spez st std str tab tel tsd usf usw uvm verf vgl vj vorm vs wg
     zb zt zzgl zz zit zus jan feb febr mär apr jun jul aug sep sept okt nov dez
-    """.split()  # noqa: SIM905 - a word list reads best as words
+    """.split()
 )
 
 # Weekday abbreviations clash with ordinary words ("so.", "do."), so they only
@@ -44,7 +44,7 @@ MONTHS = frozenset(
     """
     januar jänner februar märz april mai juni juli august september oktober
     november dezember jan feb febr mär apr jun jul aug sep sept okt nov dez
-    """.split()  # noqa: SIM905 - a word list reads best as words
+    """.split()
 )
 
 # Words before a number that make it an ordinal ("am 3.", "die 2.", "ab 1.").
@@ -55,7 +55,7 @@ _ORDINAL_LEAD = frozenset(
     am an ab auf aus bei beim bis dem den der des die das durch ein eine einem
     einen einer eines für im in jede jedem jeden jeder jedes mit nach seit über um
     unter vom von vor zu zum zur
-    """.split()  # noqa: SIM905 - a word list reads best as words
+    """.split()
 )
 
 _OPENING = "\"'„‚“‘«»(["

@@ -35,7 +35,7 @@ def text_width(text):
             width += 7.6
         else:
             width += 6.6
-    return int(round(width))
+    return round(width)
 
 
 def endpoint(label, message, status):

@@ -158,7 +158,7 @@ def new_notice(settings, title, components, impact=None, kind=v.INCIDENT, text=N
             raise CommandError(["--window-start/--window-end: missing; a maintenance needs its window, "
                                 "e.g. --window-start '2026-11-26 01:00' --window-end '2026-11-26 05:00'"])
         window_start, window_end = (_time_argument(name, w)
-                                    for name, w in zip(("--window-start", "--window-end"), window))
+                                    for name, w in zip(("--window-start", "--window-end"), window, strict=True))
         lines.append(f"Scheduled-Start: {format_time(window_start)}")
         lines.append(f"Scheduled-End: {format_time(window_end)}")
         if start:
@@ -336,8 +336,8 @@ def _publish(settings, output):
     context = settings.copy()
     context.update(generated_content={}, static_links=set(), static_content={},
                    localsiteurl=settings["SITEURL"])
-    common = dict(context=context, settings=settings, path=settings["PATH"],
-                  theme=settings["THEME"], output_path=output)
+    common = {"context": context, "settings": settings, "path": settings["PATH"],
+                  "theme": settings["THEME"], "output_path": output}
     # Pages feed the footer navigation of base.html; articles are not needed.
     PagesGenerator(**common).generate_context()
     generator = OutagesGenerator(**common)

@@ -24,8 +24,8 @@ from kit.problems import EditorInputError, Problem, display_path, log_problems
 
 from .badges import build_badges
 from .banner import build_banner
-from .cap import build_cap
 from .calendar import build_calendar
+from .cap import build_cap
 from .components import ComponentRegistry, load_components
 from .feeds import build_feeds, feed_paths
 from .model import Notice, utc
@@ -205,7 +205,7 @@ class OutagesGenerator(Generator):
     def render_pages(self):
         """The HTML pages in memory, as Pelican's Writer would render them."""
         rendered = {}
-        for save_as, template, url, extra in self.html_pages():
+        for save_as, template, _url, extra in self.html_pages():
             local = self.context.copy()
             local["localsiteurl"] = local.get("localsiteurl")
             if self.settings["RELATIVE_URLS"]:

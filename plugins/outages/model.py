@@ -12,11 +12,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from babel.dates import format_datetime
 from pelican.contents import Content
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
-
-from babel.dates import format_datetime
 
 from german.dates import BERLIN, LOCALE, date_short, datetime_long, site_now
 from kit.problems import EditorInputError, display_path
@@ -28,7 +27,7 @@ from .notice_file import PUBLICATION_STATUSES, markdown_renderer, parse_notice, 
 
 def duration_text(seconds):
     """'2 Stunden und 10 Minuten' — German, with plural forms."""
-    minutes = int(round(seconds / 60))
+    minutes = round(seconds / 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     parts = []

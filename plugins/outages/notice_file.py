@@ -26,7 +26,7 @@ from . import vocabulary as v
 from .sanitize import text_html
 from .timeline import HEADING_EXAMPLE, SEPARATOR_RE, format_time, parse_source, parse_time
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 KNOWN_KEYS = {
     "title": "Title", "kind": "Kind", "components": "Components", "impact": "Impact",
@@ -85,7 +85,7 @@ class NoticeData:
 
 
 class _TextExtractor(HTMLParser):
-    BLOCKS = {"p", "li", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre"}
+    BLOCKS = frozenset({"p", "li", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

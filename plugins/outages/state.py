@@ -11,6 +11,7 @@ Where incidents overlap, the worst status counts once.
 """
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -166,7 +167,7 @@ def _segments(intervals, start, end):
             if start < point < end:
                 points.add(point)
     ordered = sorted(points)
-    return zip(ordered, ordered[1:])
+    return itertools.pairwise(ordered)
 
 
 def availability(intervals, start, end):

@@ -83,7 +83,7 @@ class StatusApi:
                 "id": group_id,
                 "name": name,
                 "status": worst,
-                "created_at": min((m["created_at"] for m in members)),
+                "created_at": min(m["created_at"] for m in members),
                 "updated_at": max((m["updated_at"] for m in members),
                                   key=lambda text: utc(parse_datetime(text))),
                 "position": group_position,

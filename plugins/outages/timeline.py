@@ -151,7 +151,7 @@ def parse_time(text):
     second = naive.replace(tzinfo=BERLIN, fold=1)
     if first.utcoffset() != second.utcoffset():
         stamp = naive.strftime("%Y-%m-%d %H:%M")
-        if first.astimezone(dt.timezone.utc).astimezone(BERLIN).replace(tzinfo=None) != naive:
+        if first.astimezone(dt.UTC).astimezone(BERLIN).replace(tzinfo=None) != naive:
             raise ValueError(
                 f"'{text}' does not exist in Europe/Berlin (the clocks jump forward "
                 f"that night); expected a time before or after the change, or an offset "

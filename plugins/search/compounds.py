@@ -267,7 +267,7 @@ def segments(word, depth=0):
         return []
     bounds = list(chosen[1:]) + [n]
     parts = []
-    for i, j in zip(chosen, bounds):
+    for i, j in zip(chosen, bounds, strict=True):
         surface = word[i:j]
         base = surface if j == n else modifier(i, j)[1]
         # A part may be a compound itself ("Glasfaser|haus|anschluss"): cut it too.

@@ -212,11 +212,12 @@ def print_table(results, say):
         for r in results
     ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:3])]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)) + "  " + headers[3]
+    # The last column is not padded: zip stops at the shorter list on purpose.
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)) + "  " + headers[3]
     say(line)
     say("-" * min(len(line) + 20, 120))
     for row in rows:
-        say("  ".join(c.ljust(w) for c, w in zip(row, widths)) + "  " + row[3])
+        say("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[3])
 
 
 def summary(results, done_before):

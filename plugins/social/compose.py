@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
+
 from german.hashtags import hashtag_name as _hashtag_name_uncached
 from german.sentences import iter_sentences, leading_sentences
 
@@ -316,7 +317,7 @@ def _detected_facets(text):
         # (cheap tests first: prose has many dots, few of them in a domain).
         url, tag = patterns
         maybe_url = "://" in text or _DOMAIN_START.search(text) is not None
-        maybe_tag = "#" in text or "＃" in text  # noqa: RUF001 - the full-width sign counts too
+        maybe_tag = "#" in text or "＃" in text
         if not (maybe_url and url.search(text)) and not (maybe_tag and tag.search(text)):
             return []
     from atproto_client.utils.facet_detection import detect_facets  # costs 0.4 s; only when needed

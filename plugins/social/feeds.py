@@ -12,6 +12,7 @@ import os
 import uuid
 
 from feedgen.feed import FeedGenerator
+
 from german.dates import site_now
 from kit import outputs
 

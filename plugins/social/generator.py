@@ -13,10 +13,11 @@ import logging
 import os
 from types import SimpleNamespace
 
+from pelican.generators import Generator
+
 from german.dates import to_berlin
 from kit import outputs
 from kit.problems import report
-from pelican.generators import Generator
 
 from .cache import ComposeCache
 from .compose import display_segments

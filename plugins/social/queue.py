@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import lxml.etree
 import lxml.html
+
 from german.dates import datetime_long, iso, site_now, to_berlin
 from kit.problems import display_path
 
@@ -64,7 +65,7 @@ class PostRecord:
     asks (the feeds and the preview want the newest few, not all 8,000 of a
     big site)."""
 
-    __slots__ = ("sort_key", "fragment", "_post")
+    __slots__ = ("_post", "fragment", "sort_key")
 
     def __init__(self, sort_key, fragment):
         self.sort_key = sort_key  # (time stamp, source, update or 0, network)

@@ -190,7 +190,8 @@ class Digester:
             generated = self._context.get("generated_content", {})
             raw = pelican_door.raw_content(content)
             for target in INTRASITE.findall(raw):
-                linked = generated.get(target.lstrip("/")) or self._context.get("static_content", {}).get(target.lstrip("/"))
+                name = target.lstrip("/")
+                linked = generated.get(name) or self._context.get("static_content", {}).get(name)
                 links.append(f"{target}→{getattr(linked, 'url', None)}")
             # url and save_as are functions of the settings (global fingerprint),
             # the metadata and the slug; hashing those is cheaper than asking Pelican.

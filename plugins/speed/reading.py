@@ -12,6 +12,7 @@ misses a problem because a file was cached. A file that fails to parse is
 left to Pelican, which reports the error as usual.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -156,7 +157,7 @@ def prefetch(generator):
     for rel in files:
         path = os.path.abspath(os.path.join(generator.path, rel))
         if is_warm:
-            key = warm.file_key(path, lambda: _file_key(rel, path))
+            key = warm.file_key(path, functools.partial(_file_key, rel, path))
         else:
             key = _file_key(rel, path)
         wanted[path] = key
@@ -175,7 +176,7 @@ def prefetch(generator):
         try:
             if is_warm:
                 content, metadata, warnings = warm.decoded(
-                    name, key, lambda: store.decode_parsed(fresh[key], tags))
+                    name, key, functools.partial(store.decode_parsed, fresh[key], tags))
             else:
                 content, metadata, warnings = store.decode_parsed(fresh[key], tags)
         except Exception as exc:  # noqa: BLE001 - a damaged entry is parsed again by Pelican

@@ -15,10 +15,9 @@ import datetime as dt
 import os
 import zoneinfo
 
+import cbor2
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import SafeDatetime
-
-import cbor2
 
 from kit import datacache
 
@@ -76,8 +75,8 @@ def _encode_wrapper(encoder, value):
     encoder.encode(cbor2.CBORTag(TAG_OF_WRAPPER[type(value)], pelican_door.wrapper_state(value)))
 
 
-ENCODERS = {**{cls: _encode_datetime for cls in TAG_OF_DATETIME},
-            **{cls: _encode_wrapper for cls in TAG_OF_WRAPPER}}
+ENCODERS = {**dict.fromkeys(TAG_OF_DATETIME, _encode_datetime),
+            **dict.fromkeys(TAG_OF_WRAPPER, _encode_wrapper)}
 
 
 def encode_parsed(parsed):

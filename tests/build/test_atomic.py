@@ -96,9 +96,9 @@ def test_old_trees_do_not_pile_up(tmp_path):
 
     files = {"artikel/a.md": ARTICLE.format(n=1)}
     for _ in range(3):
-        result, output = build_fixture_site(tmp_path, files)
+        result, _output = build_fixture_site(tmp_path, files)
         assert result.ok
     deadline = time.monotonic() + 20
-    while [p for p in tmp_path.glob("output.*")] and time.monotonic() < deadline:
+    while list(tmp_path.glob("output.*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(tmp_path.glob("output.*")) == [], "previous trees were not deleted"

@@ -118,7 +118,7 @@ def test_an_editor_error_logged_with_its_exception_keeps_its_line():
         except EditorInputError as exc:
             # as Pelican logs a reader's failure: the exception as an argument, no traceback
             logging.getLogger("tests.child").exception(
-                "Could not process %s\n%s", "c.md", exc, exc_info=False)  # noqa: TRY401
+                "Could not process %s\n%s", "c.md", exc, exc_info=False)
 
     collector = ProblemCollector()
     logging.getLogger().addHandler(collector)
@@ -135,7 +135,7 @@ def _fails():
 
 def test_the_child_s_exception_is_raised_here_without_its_traceback(monkeypatch):
     monkeypatch.delenv("SITE_DEBUG", raising=False)
-    with pytest.raises(ValueError, match="^kaputt$") as caught:
+    with pytest.raises(ValueError, match=r"^kaputt$") as caught:
         child.run(_fails, "working")
     assert not getattr(caught.value, "__notes__", None)
     assert child.describe(caught.value) == "ValueError: kaputt"
@@ -172,7 +172,7 @@ def test_a_child_that_dies_is_one_clear_exception():
 
 
 def test_a_result_that_cannot_travel_is_one_clear_exception():
-    with pytest.raises(child.ChildFailed, match="^indexing: its result could not be sent back"):
+    with pytest.raises(child.ChildFailed, match=r"^indexing: its result could not be sent back"):
         child.run(lambda: threading.Lock(), "indexing")
 
 

@@ -18,7 +18,7 @@ PLUGINS = {"PLUGINS": ["german", "editorial", "speed", "seo"]}
 def test_unchanged_inputs_skip_the_build_with_the_same_problems(tmp_path):
     files = {"artikel/a.md": ARTICLE.format(n=1) + "\nSiehe [Bild]({filename}/bilder/x.png).\n",
              "bilder/x.png": b"png"}
-    first, output = build_fixture_site(tmp_path, files, PLUGINS)
+    first, _output = build_fixture_site(tmp_path, files, PLUGINS)
     assert first.ok and not first.skipped and first.warnings
     second, _ = build_fixture_site(tmp_path, files, PLUGINS)
     assert second.ok and second.skipped

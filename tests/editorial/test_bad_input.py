@@ -126,7 +126,7 @@ def test_strict_mode_makes_warnings_fatal(tmp_path):
 
 def test_duplicate_metadata_is_an_error_not_a_silent_choice(tmp_path):
     text = GOOD.replace("Tags: Vertrauen", "Tags: Vertrauen\nCategory: Social Media")
-    result, output = build_fixture_site(tmp_path, {"artikel/gut.md": text})
+    result, _output = build_fixture_site(tmp_path, {"artikel/gut.md": text})
     assert not result.ok
     assert [p.message for p in result.errors] == [
         "content/artikel/gut.md: Category: given 2 times; expected it once"]

@@ -47,7 +47,8 @@ def article(**fields):
 
 LATIN1 = b"Title: Umlaute\nDate: 2026-11-01\n\nZeile drei.\n\n" + "Grüße aus Kiel.\n".encode("cp1252")
 LONG_TITLE = "Warum " + "sehr " * 99 + "lange Titel stören"  # 519 characters
-TITLE_TOO_LONG_FOR_ADDRESS = "Was Kundinnen und Kunden in Kiel, Plön und Eckernförde über den Glasfaserausbau wissen sollten"
+TITLE_TOO_LONG_FOR_ADDRESS = ("Was Kundinnen und Kunden in Kiel, Plön und Eckernförde über den Glasfaserausbau "
+                              "wissen sollten")
 NOTICE = RESOLVED
 
 # name → (file, text, strict, words the one problem must contain)
@@ -140,7 +141,7 @@ CASES = {
         ["content/faq/kaputt.md: Tags: ", "',' holds no tag"]),
     # Outage notices: the header fields they share with the others.
     "notice not UTF-8": (
-        "stoerungen/kaputt.md", NOTICE.encode().replace("Langsame".encode(), "Langsame für".encode("cp1252")),
+        "stoerungen/kaputt.md", NOTICE.encode().replace(b"Langsame", "Langsame für".encode("cp1252")),
         False, ["content/stoerungen/kaputt.md:11: encoding: ", "line 11 is not UTF-8"]),
     "notice title of 519 characters": (
         "stoerungen/kaputt.md", NOTICE.replace("Internet-Störung in Hamburg", LONG_TITLE), False,
@@ -162,7 +163,7 @@ CASES = {
 def good_site(tmp_path_factory):
     """A small site with every content type, built once; each case starts from a copy."""
     base = tmp_path_factory.mktemp("good")
-    result, output = build_fixture_site(base, GOOD)
+    result, _output = build_fixture_site(base, GOOD)
     assert result.ok and not result.warnings, result.report()
     return base
 

@@ -1,6 +1,7 @@
 """Tags as hashtags: CamelCase, umlauts kept, nothing a hashtag cannot hold."""
 
 import pytest
+
 from german.hashtags import hashtag, hashtag_name
 
 

@@ -1,6 +1,7 @@
 """German sentence splitting: periods that do not end a sentence."""
 
 import pytest
+
 from german.sentences import leading_sentences, split_sentences
 
 

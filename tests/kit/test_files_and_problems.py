@@ -4,6 +4,7 @@ files written piece by piece, and the editor's view of a path."""
 import os
 
 import pytest
+
 from kit import atomic, outputs
 from kit.problems import display_path
 
@@ -37,7 +38,7 @@ def test_a_claimed_file_written_piece_by_piece(tmp_path):
         with outputs.replacing(output / "social" / "queue.json", "the social plugin") as handle:
             handle.writelines([b"{", b"}\n"])
         assert (output / "social" / "queue.json").read_bytes() == b"{}\n"
-        with (pytest.raises(outputs.AddressTaken, match="social/queue.json: also written for content/x.md"),
+        with (pytest.raises(outputs.AddressTaken, match=r"social/queue\.json: also written for content/x\.md"),
               outputs.replacing(output / "social" / "queue.json", "content/x.md") as handle):
             handle.write(b"nein")
         assert (output / "social" / "queue.json").read_bytes() == b"{}\n"

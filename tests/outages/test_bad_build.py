@@ -93,7 +93,7 @@ def test_bad_components_file_fails_the_build(tmp_path, case):
 
 
 def test_missing_components_file_is_an_error_once_there_are_notices(tmp_path):
-    result, output = build_outage_site(tmp_path, {"stoerungen/gut.md": RESOLVED}, components=None)
+    result, _output = build_outage_site(tmp_path, {"stoerungen/gut.md": RESOLVED}, components=None)
     assert not result.ok
     assert [e.message for e in result.errors] == [
         "content/status/komponenten.yml: file: missing; expected a list under 'components:' "
@@ -110,7 +110,7 @@ def test_site_without_outages_builds_an_empty_status_page(tmp_path):
 
 def test_duplicate_slug_is_an_error(tmp_path):
     twin = ACTIVE.replace("Title: Internetstörung in Kiel", "Title: Noch eine Störung")
-    result, output = build_outage_site(
+    result, _output = build_outage_site(
         tmp_path, {"stoerungen/a.md": ACTIVE, "stoerungen/b.md": twin})
     assert not result.ok
     assert len(result.errors) == 1, result.report()
@@ -176,12 +176,12 @@ def test_a_future_update_is_accepted_once_its_time_has_come(tmp_path):
     text = HEAD + UPDATE + "\n## 2026-11-24 13:00 – identified\n\nB.\n"
     result, _ = build_outage_site(tmp_path / "early", {"stoerungen/spaeter.md": text})
     assert not result.ok
-    result, output = build_outage_site(tmp_path / "due", {"stoerungen/spaeter.md": text},
+    result, _output = build_outage_site(tmp_path / "due", {"stoerungen/spaeter.md": text},
                                        overrides={"SITE_NOW": "2026-11-24T13:00:00+01:00"})
     assert result.ok, result.report()
 
 
 def test_maintenance_may_start_after_its_first_update(tmp_path):
     """Start of a maintenance is when the work began, days after it was announced."""
-    result, output = build_outage_site(tmp_path, {"stoerungen/w.md": COMPLETED})
+    result, _output = build_outage_site(tmp_path, {"stoerungen/w.md": COMPLETED})
     assert result.ok, result.report()

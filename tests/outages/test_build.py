@@ -167,7 +167,7 @@ def test_notices_are_not_articles(outage_site):
 
 
 def test_banner_on_every_page_with_alert_role_and_links(outage_site):
-    pages = [p for p in outage_site.rglob("index.html")]
+    pages = list(outage_site.rglob("index.html"))
     assert len(pages) > 10
     for path in pages:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

@@ -15,8 +15,8 @@ from outages.commands import (
     resolve_notice,
     update_notice,
 )
-from outages.notice_file import parse_notice
 from outages.components import load_components
+from outages.notice_file import parse_notice
 from tests.support.sites import ROOT, project_settings
 
 from .samples import ACTIVE, ARTICLE, COMPONENTS, NOW, UPCOMING, build_outage_site, with_outages
@@ -234,7 +234,7 @@ def test_outage_publish_reports_each_problem_once(tmp_path, capsys):
     last-resort handler does when the root logger has no handler, e.g. in invoke)."""
     import logging
 
-    result, output = build_outage_site(tmp_path, {"stoerungen/kiel.md": ACTIVE})
+    result, _output = build_outage_site(tmp_path, {"stoerungen/kiel.md": ACTIVE})
     assert result.ok, result.report()
     (tmp_path / "content" / "stoerungen" / "kiel.md").write_text(
         ACTIVE.replace("Impact: major", "Impact: riesig"), encoding="utf-8")

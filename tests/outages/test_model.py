@@ -282,8 +282,7 @@ def test_availability_weights_outages_and_leaves_maintenance_out(registry):
     assert hamburg.bar_text == ("Letzte 90 Tage: an 89 Tagen ohne Einschränkung; "
                                 "22.11.2026: Teilweise gestört.")
 
-    from outages.model import Interval
-    from outages.model import utc
+    from outages.model import Interval, utc
 
     start, end = utc(at("2026-11-01 00:00")), utc(at("2026-11-02 00:00"))
     hour = dt.timedelta(hours=1)

@@ -1,4 +1,5 @@
-"""The project's own sample notices in the built site: components, banner, status API, feeds, calendar, CAP and badges."""
+"""The project's own sample notices in the built site: components, banner, status API,
+feeds, calendar, CAP and badges."""
 
 import json
 

@@ -11,8 +11,8 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from outages.vtimezone import vtimezone
 
+from outages.vtimezone import vtimezone
 from tests.support.standards import (
     dom_elements,
     feed_problems,

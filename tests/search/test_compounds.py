@@ -1,9 +1,9 @@
 """German compound splitting for the search index (plugins/search/compounds.py)."""
 
 import pytest
-from search.compounds import extra_terms, segments, split
 
 from bench.compounds import load_gold, score
+from search.compounds import extra_terms, segments, split
 
 
 @pytest.mark.parametrize("word, parts", [

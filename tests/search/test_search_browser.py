@@ -25,7 +25,8 @@ def search_for(page, base, term):
     box = page.locator("#suche-eingabe")
     expect(box).to_be_visible()
     box.press_sequentially(term, delay=20)
-    expect(page.locator("[data-search-status]")).to_have_text(re.compile(rf"(\d+ Treffer|Keine Treffer) für „{re.escape(term)}“"))
+    status = re.compile(rf"(\d+ Treffer|Keine Treffer) für „{re.escape(term)}“")
+    expect(page.locator("[data-search-status]")).to_have_text(status)
 
 
 def result_links(page):

@@ -3,8 +3,8 @@
 import os
 
 import pytest
-from build.run import build
 
+from build.run import build
 from tests.support.sites import FIXED_NOW, ROOT, project_settings
 
 from .hostile import write_content

@@ -8,8 +8,8 @@ import os
 
 import pytest
 from lxml import etree
-from outages.commands import load_project_settings, new_notice, update_notice
 
+from outages.commands import load_project_settings, new_notice, update_notice
 from tests.support.html import html_pages
 from tests.support.sites import FIXED_NOW, ROOT
 

@@ -7,9 +7,8 @@ from urllib.parse import urlsplit
 import feedparser
 from lxml import etree
 
-from tests.support.sites import ROOT as ROOT_DIR
-
 from tests.support.html import fetched_urls, html_pages, nu_html_errors, resolve, soup
+from tests.support.sites import ROOT as ROOT_DIR
 
 DEV_ORIGIN = "http://127.0.0.1:8000"
 ROOT = __import__("pathlib").Path(ROOT_DIR)
@@ -95,7 +94,8 @@ def test_slugs_are_transliterated_everywhere(sample_site):
 
 def test_archive_by_year_and_month_in_german(sample_site):
     archive = soup(sample_site / "archiv" / "index.html").get_text(" ")
-    assert re.search(r"(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) 20\d\d", archive)
+    months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+    assert re.search(rf"({months}) 20\d\d", archive)
     months = list((sample_site / "archiv").glob("20*/[01][0-9]/index.html"))
     assert len(months) >= 4
     assert list((sample_site / "archiv").glob("20*/index.html"))

@@ -4,8 +4,8 @@ import base64
 import os
 
 import pytest
-from social.commands import Config
 
+from social.commands import Config
 from tests.support.sites import ROOT, build_fixture_site
 
 from .fakes import FakeMastodon, FakePDS, FakeSite

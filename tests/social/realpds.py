@@ -91,7 +91,7 @@ class RealPds:
                    NODE_ENV="test", LOG_ENABLED="true", LOG_LEVEL="info", TMPDIR=self.data)
         env.pop("LOG_DESTINATION", None)
         # A file, not a pipe: nobody reads stderr while the server runs.
-        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop()
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             ["node", os.path.join(PACKAGE, "pds.js")], cwd=target, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True)

@@ -9,11 +9,11 @@ import shutil
 
 import cbor2
 import pytest
+
 import social.queue
+from build.run import build
 from kit import datacache
 from social import cache as social_cache
-
-from build.run import build
 from tests.support.sites import FIXED_NOW, ROOT, project_settings, write_files
 
 from .conftest import ARTICLES, NOTICES, social_settings

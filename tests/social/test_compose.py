@@ -1,6 +1,7 @@
 """Composition: counting as the networks count, cutting, hashtags, facets."""
 
 import pytest
+
 from social.compose import (
     CompositionError,
     Network,

@@ -8,11 +8,11 @@ import random
 
 import lxml.html
 import regex
+
 from social import cache as social_cache
 from social import compose as c
 from social import queue as q
 from social.settings import with_defaults
-
 from tests.support.sites import ROOT
 
 MASTODON, BLUESKY = c.networks_from_settings(with_defaults({}))

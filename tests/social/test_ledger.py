@@ -4,6 +4,7 @@ import json
 import os
 
 import pytest
+
 from social import ledger as ledger_module
 from social.clients import Remote
 from social.ledger import Ledger, LedgerError

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 
 import pytest
+
 from social.commands import main, run
 from social.ledger import Ledger
 

@@ -14,10 +14,10 @@ import textwrap
 
 import pytest
 from atproto_client.models.string_formats import TID_RE
+
 from social.clients import new_tid
 from social.ledger import Ledger
 from social.post import page_text
-
 from tests.support.sites import ROOT
 
 from .test_posting import (

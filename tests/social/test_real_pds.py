@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+
 from social.ledger import Ledger
 
 from .realpds import REQUEST_SECONDS, PdsProxy, PdsUnavailable, RealPds

@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from tests.support.sites import FIXED_NOW
-
 from tests.speed.test_incremental_equivalence import Site, _assert_same_tree
+from tests.support.sites import FIXED_NOW
 
 RENDERED = re.compile(r"speed: (\d+) files rendered, (\d+) reused")
 

@@ -25,8 +25,9 @@ def _no_parsing(monkeypatch):
     """From now on, parsing a file fails the test: neither the speed plugin nor
     Pelican may read it, only the cache may answer (a build that skipped the
     cache altogether fails too)."""
-    from editorial.reader import EditorialMarkdownReader
     from pelican.readers import MarkdownReader
+
+    from editorial.reader import EditorialMarkdownReader
     from speed import reading
 
     def refuse(*args):

@@ -12,7 +12,6 @@ import textwrap
 from lxml import etree
 
 from kit import staging
-
 from tests.speed.test_incremental_equivalence import SLUG, Site, _assert_same_tree, _edit
 from tests.support.sites import build_fixture_site
 
@@ -93,7 +92,7 @@ def test_a_plugin_that_rewrites_pages_in_place_never_touches_the_previous_output
                            "PLUGINS": settings["PLUGINS"] + ["rewrite_in_place"]})
     out = tmp_path / "out"
     site.build(out, tmp_path / "cache")
-    pages = [p for p in out.rglob("*.html")]
+    pages = list(out.rglob("*.html"))
     assert pages and all(p.read_bytes().endswith(b"<!-- rewritten in place -->\n") for p in pages)
 
     before = _snapshot(out)

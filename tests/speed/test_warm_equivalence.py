@@ -10,9 +10,8 @@ import pytest
 
 from build.live import WarmBuilder
 from speed import warm
-from tests.support.sites import FIXED_NOW, ROOT
-
 from tests.speed.test_incremental_equivalence import Site, _assert_same_tree
+from tests.support.sites import FIXED_NOW, ROOT
 
 
 @pytest.fixture
@@ -55,7 +54,8 @@ def test_a_sequence_of_edits_in_one_warm_process_equals_cold_builds(live, tmp_pa
             "Tags: Vertrauen\nAuthors: Miriam Albers\nSummary: Ein neuer Beitrag.\n\nText.\n",
             encoding="utf-8"),
         lambda: (site.content / "artikel" / "ganz-neu.md").unlink(),
-        lambda: _edit(site.theme / "templates" / "article.html", lambda t: t.replace("</article>", "<!-- x --></article>", 1)),
+        lambda: _edit(site.theme / "templates" / "article.html",
+                      lambda t: t.replace("</article>", "<!-- x --></article>", 1)),
     ]
     for number, step in enumerate(steps):
         step()
