@@ -9,8 +9,6 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from pelican.log import LimitFilter
-
 from kit.problems import is_notice
 
 # Pelican messages that our own checks already report more precisely.
@@ -77,9 +75,3 @@ class ProblemCollector(logging.Handler):
     def warnings(self):
         return [p for p in self.problems if p.level == "warning"]
 
-
-def reset_pelican_log_filter():
-    """Pelican de-duplicates warnings per *process*; a second build in the same
-    process (livereload, tests) would not see them again without this."""
-    LimitFilter._raised_messages.clear()
-    LimitFilter._group_count.clear()

@@ -20,11 +20,11 @@ from pelican import Pelican
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from kit import lock, outputs, signals, staging
+from kit import lock, outputs, pelican_door, signals, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
-from .problems import Problem, ProblemCollector, reset_pelican_log_filter
+from .problems import Problem, ProblemCollector
 
 
 @dataclass
@@ -135,7 +135,7 @@ def _locked_build(settings, output, strict, force, started, warm=False):
     collector = ProblemCollector()
     root = logging.getLogger()
     root.addHandler(collector)
-    reset_pelican_log_filter()
+    pelican_door.reset_log_deduplication()
     reset_signals()
     outputs.begin(stage)  # every address is claimed by one source (kit.outputs)
     try:

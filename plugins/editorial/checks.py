@@ -12,6 +12,7 @@ from jinja2 import TemplateSyntaxError, meta
 from pelican.contents import Article, Page
 from pelican.generators import PelicanTemplateNotFound
 
+from kit import pelican_door
 from kit.problems import display_path, report
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def _target_path(document, value):
 
 def _check_links(document):
     where = display_path(document.source_path, document.settings)
-    for match in INTRASITE_LINK.finditer(document._content):
+    for match in INTRASITE_LINK.finditer(pelican_door.raw_content(document)):
         what, value = match.group(2), match.group(3)
         target = _target_path(document, value)
         full = os.path.join(document.settings["PATH"], target)
@@ -67,15 +68,14 @@ def _check_links(document):
             report(logger, where, field, f"no file content/{target}; expected a path inside content/, "
                                          "e.g. {filename}/artikel/<name>.md or {static}/bilder/<name>.png")
         elif what == "filename" and target.endswith(".md"):
-            generated = document._context.get("generated_content", {}) if document._context else {}
-            if target not in generated:
+            if target not in pelican_door.published_sources(document):
                 report(logger, where, field, f"content/{target} is not published (draft, scheduled or "
                                              "has errors); expected a link to a published text")
 
 
 def _check_images(document):
     where = display_path(document.source_path, document.settings)
-    for tag in IMG_TAG.findall(document._content):
+    for tag in IMG_TAG.findall(pelican_door.raw_content(document)):
         alt = ALT_ATTR.search(tag)
         if alt is None or not alt.group(2).strip():
             src = SRC_ATTR.search(tag)
@@ -87,7 +87,7 @@ def _check_images(document):
 def _theme_templates(generator):
     """{name without .html: source} of the theme's own top-level templates."""
     found = {}
-    for folder in reversed(generator._templates_path):  # overrides win, as in Pelican
+    for folder in reversed(pelican_door.template_folders(generator)):  # overrides win, as in Pelican
         if not os.path.isdir(folder):
             continue
         for name in sorted(os.listdir(folder)):

@@ -21,6 +21,7 @@ import lxml.etree
 import lxml.html
 
 from german.dates import datetime_long, iso, site_now, to_berlin
+from kit import pelican_door
 from kit.problems import display_path
 
 from .cache import CacheDamaged, digest, key_digest, stable
@@ -214,9 +215,7 @@ def raw_content(document):
     {filename}/{static} links at their URLs: the same text (links change only
     attribute values), so posts do not depend on other documents' URLs, and
     it is there without a pass over every article's HTML."""
-    if hasattr(document, "_get_content"):  # what Pelican's get_content starts from
-        return document._get_content()
-    return getattr(document, "_content", None)
+    return pelican_door.html_before_links(document)
 
 
 def _body_digest(document):

@@ -34,7 +34,7 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
-from . import pelican_door
+from kit import pelican_door
 
 ALWAYS = "always-render"
 _MISSING = object()

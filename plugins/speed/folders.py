@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-from . import pelican_door
+from kit import pelican_door
 
 _active = []
 

@@ -9,7 +9,7 @@ list subclass whose `in` uses a set of object ids; content objects compare by
 identity, so the answers are the same, and everything else stays a list.
 """
 
-from . import pelican_door
+from kit import pelican_door
 
 
 class IdentityList(list):

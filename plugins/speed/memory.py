@@ -9,7 +9,7 @@ copying, their memory); they are handed back once the pages are written.
 
 import gc
 
-from . import pelican_door
+from kit import pelican_door
 
 
 def freeze(generators):

@@ -22,9 +22,9 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import slugify
 
-from kit import child
+from kit import child, pelican_door
 
-from . import pelican_door, store, warm
+from . import store, warm
 from .settings import global_fingerprint
 
 logger = logging.getLogger(__name__)

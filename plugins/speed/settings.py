@@ -6,7 +6,9 @@ import time
 
 from pelican.plugins import signals
 
-from . import folders, memory, pelican_door, receivers
+from kit import pelican_door
+
+from . import folders, memory, receivers
 from .fingerprint import Digester, _h, code_fingerprint
 from .writer import IncrementalWriter, take_active_writer
 

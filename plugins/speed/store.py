@@ -19,9 +19,7 @@ import cbor2
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
-from kit import datacache
-
-from . import pelican_door
+from kit import datacache, pelican_door
 
 FORMAT = 2
 DATETIME_TAGS = {40100: SafeDatetime, 40101: dt.datetime}

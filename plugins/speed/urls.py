@@ -10,7 +10,7 @@ the objects stay instances of their classes (isinstance, class names,
 templates all behave the same).
 """
 
-from . import pelican_door
+from kit import pelican_door
 
 DOCUMENT_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
                   "hidden_translations", "pages", "hidden_pages", "draft_pages")

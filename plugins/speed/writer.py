@@ -35,9 +35,9 @@ from pelican.plugins import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from kit import child, outputs
+from kit import child, outputs, pelican_door
 
-from . import pelican_door, receivers, store, warm
+from . import receivers, store, warm
 from .fingerprint import ALWAYS, Digester, TemplateAnalyzer, _h
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from build.problems import ProblemCollector, reset_pelican_log_filter
+from build.problems import ProblemCollector
 from kit import child
+from kit.pelican_door import reset_log_deduplication
 from kit.problems import EditorInputError, is_notice, notice
 
 log = logging.getLogger("tests.child")
@@ -78,7 +79,7 @@ def _noisy():
 @pytest.fixture(autouse=True)
 def _fresh_pelican_log_filter():
     """Pelican logs each warning once per process; every test here is a new build."""
-    reset_pelican_log_filter()
+    reset_log_deduplication()
 
 
 def test_the_records_of_a_child_are_logged_here_in_its_order(caplog):

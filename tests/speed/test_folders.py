@@ -3,7 +3,8 @@
 import os
 import types
 
-from speed import folders, pelican_door
+from kit import pelican_door
+from speed import folders
 
 
 def _previous(tmp_path):

@@ -1,6 +1,7 @@
-"""Pelican's internals, all in one place, checked before the speed plugin uses them.
+"""Pelican's internals, all in one place, checked when a build starts.
 
-The speed plugin saves time where Pelican offers no public way to:
+No other module of this project touches a private name of Pelican. Most uses
+are the speed plugin's, which saves time where Pelican offers no public way to:
 
 - it fills the reader cache of Pelican's `Readers` (`_cache`, stamped with
   `_get_file_stamp`) with documents it parsed in parallel or kept from the
@@ -17,11 +18,15 @@ The speed plugin saves time where Pelican offers no public way to:
   `localsiteurl`) and the rule of `Writer._open_w` (an output file is
   written once unless one write overrides it).
 
-No other module of this project touches a private name of Pelican (the build
-runner resets Pelican's log de-duplication, `LimitFilter._raised_messages`,
-between builds in one process: plugins/build/problems.py).
+The others: the editorial checks read a document's links and images in its
+HTML before Pelican replaces `{filename}` links (`_content`, or a plugin's
+`_get_content`, as Pelican's `get_content` does), the site's published files
+(`_context`) and the theme's template folders (`Generator._templates_path`);
+social posts start from the same HTML; the build runner resets Pelican's log
+de-duplication (`LimitFilter._raised_messages`, `_group_count`) between
+builds in one process.
 
-`check()` runs when a build starts: the installed Pelican must be a version
+`check()` runs when a build starts (speed's `initialized` handler): the installed Pelican must be a version
 this module was checked with, and every private name above must be there in
 the expected shape (Pelican's code copied here is compared by a digest of its
 source). Otherwise the build logs one warning and speed is off for it: no
@@ -37,7 +42,7 @@ import logging
 import re
 
 from pelican import cache as pelican_cache
-from pelican import contents, paginator, readers, urlwrappers, writers
+from pelican import contents, generators, log, paginator, readers, urlwrappers, writers
 from pelican.utils import get_relative_path, path_to_url
 
 logger = logging.getLogger(__name__)
@@ -108,6 +113,10 @@ CHECKS = (
     ("the slug of tags, categories and authors (URLWrapper._slug, _slug_from_name)", _wrapper_slug_works),
     ("content objects (Content._content, _context, _summary; url, save_as, url_format)",
      _content_shape_works),
+    ("the template folders (Generator._templates_path)",
+     lambda: "_templates_path" in generators.Generator.__init__.__code__.co_names),
+    ("the log de-duplication (LimitFilter._raised_messages, _group_count)",
+     lambda: isinstance(log.LimitFilter._raised_messages, set) and isinstance(log.LimitFilter._group_count, dict)),
     ("Writer.write_file (pagination and page context repeated here)",
      lambda: _source_digest(writers.Writer.write_file) == KNOWN_SOURCES["Writer.write_file"]),
     ("Writer._open_w (the overwrite rule repeated here)",
@@ -155,7 +164,7 @@ def check():
         logger.warning(
             "speed: Pelican %s is not what the speed plugin was checked with (%s); speed is off "
             "for this build, Pelican reads and writes every page itself (same output, slower). "
-            "Expected a checked Pelican: update plugins/speed/pelican_door.py after checking the "
+            "Expected a checked Pelican: update plugins/kit/pelican_door.py after checking the "
             "new release, or install the version from requirements.txt",
             pelican_version(), "; ".join(found))
     return not found
@@ -202,6 +211,36 @@ def wrapper_from_state(cls, settings, state):
 def raw_content(content):
     """The document's HTML as the reader made it (links not yet replaced)."""
     return content._content or ""
+
+
+def html_before_links(document):
+    """The HTML Pelican's `get_content` starts from: a plugin's `_get_content`
+    when one is set, else what the reader made; links not yet replaced."""
+    if hasattr(document, "_get_content"):
+        return document._get_content()
+    return getattr(document, "_content", None)
+
+
+def published_sources(document):
+    """The source paths (relative to content/) of every published document, as
+    Pelican resolves `{filename}` links: empty before the context is set."""
+    context = getattr(document, "_context", None) or {}
+    return context.get("generated_content", {})
+
+
+def template_folders(generator):
+    """The generator's template folders, the theme's first and overrides last."""
+    return list(generator._templates_path)
+
+
+# -- logging ------------------------------------------------------------------------
+
+
+def reset_log_deduplication():
+    """Pelican de-duplicates warnings per *process*; a second build in the same
+    process (live reload, tests) would not see them again without this."""
+    log.LimitFilter._raised_messages.clear()
+    log.LimitFilter._group_count.clear()
 
 
 _subclasses = {}
