@@ -11,7 +11,7 @@ build time and in the browser alike, so "Störung", "Stoerung" and "Storung"
 find the same pages (tests/search proves all three in the browser; a Pagefind
 upgrade that changed this would fail them).
 
-What keeps the step fast (issue 7) without changing the index:
+What keeps the step fast without changing the index:
 
 - Stand-in pages, their compound terms and the compound splits of every word
   are cached between builds (cache.py): only new or changed pages are cut
