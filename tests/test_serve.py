@@ -6,7 +6,6 @@ bounded and every child is stopped by the test that started it.
 
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -16,17 +15,12 @@ import urllib.request
 
 import pytest
 
+from tests.support.server import free_port, stop_group
 from tests.support.sites import ROOT
 
 INVOKE = os.path.join(os.path.dirname(sys.executable), "invoke")
 PLUGINS = os.path.join(ROOT, "plugins")
 NOT_FOUND = "<!doctype html><title>Seite nicht gefunden</title><h1>Diese Seite gibt es nicht</h1>\n"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -46,12 +40,7 @@ def running(command, port, timeout=60):
             time.sleep(0.1)
         yield
     finally:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait(timeout=10)
+        stop_group(child)
         child.stdout.close()
         child.stderr.close()
 

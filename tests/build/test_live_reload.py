@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -21,8 +20,8 @@ import pytest
 from websockets.sync.client import connect
 
 from tests.speed.test_incremental_equivalence import Site
+from tests.support.server import free_port, stop_group
 from tests.support.sites import FIXED_NOW, ROOT
-from tests.test_serve import free_port
 
 PLUGINS = os.path.join(ROOT, "plugins")
 
@@ -95,12 +94,7 @@ def live_site(tmp_path):
     try:
         yield site, f"http://127.0.0.1:{port}", Lines(child.stdout), tmp_path / "out"
     finally:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait(timeout=10)
+        stop_group(child)
         child.stdout.close()
 
 
