@@ -37,6 +37,8 @@ from . import report as report_module
 from . import settings as topic_settings
 from . import taxonomy as taxonomy_module
 from .engine import Engine, Result, has_evidence, joined
+from .settings import display_path, enabled
+from .worker import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +51,6 @@ BACKGROUND_MINIMUM = 200
 # dictionary); below this many texts to analyze, the build process does it.
 WORKER_AFTER_MISSES = 48
 EARLY_WORKER = True
-
-
-def display_path(path, settings):
-    if not path:
-        return "?"
-    return problems.display_path(path, settings)
 
 
 class _Where:
@@ -364,8 +360,6 @@ class State:
     def start_worker(self):
         """The analysis worker process(es), or None (then texts are analyzed here)."""
         if self.pipeline is None and self.use_worker:
-            from .worker import Pipeline
-
             # One worker per spare core: the build process itself keeps reading Markdown.
             workers = self.settings.get("TOPICS_WORKERS") or max(1, min((os.cpu_count() or 1) - 1, 3))
             self.pipeline = Pipeline(self.engine, workers, lemmas.memo())
@@ -466,16 +460,6 @@ def get_state(settings):
 
 def taggable(instance):
     return isinstance(instance, Content) and type(instance) not in SKIP_TYPES
-
-
-def enabled(settings):
-    """Is this plugin in the build's PLUGINS? Pelican's signals are global: once
-    registered in a process, our handlers also see later builds without us."""
-    for plugin in (settings or {}).get("PLUGINS") or ():
-        name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
-        if name.rsplit(".", 1)[-1] == "topics":
-            return True
-    return False
 
 
 # -- signal handlers ---------------------------------------------------------

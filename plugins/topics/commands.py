@@ -7,22 +7,21 @@ import os
 import sys
 from types import SimpleNamespace
 
-from pelican.readers import _DISCARD
+from pelican import Pelican
+from pelican.readers import _DISCARD, Readers
+from pelican.settings import read_settings
 
 from . import evaluate, report
 from . import taxonomy as taxonomy_module
-from .assign import State, display_path
-from .finalize import KINDS
+from .assign import State
+from .report import KINDS
+from .settings import display_path
 
 DEFAULT_DATA = os.path.join("tests", "data", "topics")
 
 
 def _site(settings_file):
     """Settings and readers exactly as a build has them (plugins registered)."""
-    from pelican import Pelican
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
     settings = read_settings(settings_file)
     Pelican(settings)  # registers the plugins: the editorial reader, our defaults
     return settings, Readers(settings)

@@ -115,7 +115,7 @@ class Result:
     key (a hash of engine and text), so it is a faithful fingerprint.
     """
 
-    __slots__ = ("engine", "key", "on", "exclude", "auto", "candidates", "analysis")
+    __slots__ = ("analysis", "auto", "candidates", "engine", "exclude", "key", "on")
 
     def __init__(self, engine, key, on, exclude, auto, candidates, analysis):
         self.engine, self.key, self.on, self.exclude = engine, key, on, exclude
