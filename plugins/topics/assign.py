@@ -126,10 +126,9 @@ class State:
         self.problems = []
         self.taxonomy = taxonomy
         settings = self.settings
-        self.engine = Engine(taxonomy, settings.get("TOPICS_PLACE_WEIGHTS") or {},
-                             settings.get("TOPICS_MAX_AUTO", 5))
+        self.engine = Engine(taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"])
         self.store = None
-        if settings.get("TOPICS_CACHE"):
+        if settings["TOPICS_CACHE"]:
             directory = cache.cache_dir(settings)
             self.store = cache.AnalysisStore(directory, self.engine.fingerprint)
             self.engine.memory.update(self.store.load())
@@ -361,7 +360,7 @@ class State:
         """The analysis worker process(es), or None (then texts are analyzed here)."""
         if self.pipeline is None and self.use_worker:
             # One worker per spare core: the build process itself keeps reading Markdown.
-            workers = self.settings.get("TOPICS_WORKERS") or max(1, min((os.cpu_count() or 1) - 1, 3))
+            workers = self.settings["TOPICS_WORKERS"] or max(1, min((os.cpu_count() or 1) - 1, 3))
             self.pipeline = Pipeline(self.engine, workers, lemmas.memo())
             if not self.pipeline.alive:
                 self.use_worker = False
@@ -384,8 +383,8 @@ class State:
         """
         settings = self.settings
         writer = None
-        rel = settings.get("TOPICS_REPORT_JSON_SAVE_AS")
-        if rel and self.report is not None and not settings.get("DELETE_OUTPUT_DIRECTORY"):
+        rel = settings["TOPICS_REPORT_JSON_SAVE_AS"]
+        if rel and self.report is not None and not settings["DELETE_OUTPUT_DIRECTORY"]:
             writer = report_module.JsonWriter(self.report, settings, os.path.join(settings["OUTPUT_PATH"], rel),
                                               rel)
         heavy = (writer is not None and not writer.unchanged) or self.caches_changed()
@@ -502,14 +501,14 @@ def on_article_generator_pretaxonomy(generator):
 
 def worker_wanted(settings):
     """A second process pays off for big builds on a machine with a spare core."""
-    setting = settings.get("TOPICS_WORKER", "auto")
+    setting = settings["TOPICS_WORKER"]
     if setting is False or setting in ("off", "no", "false"):
         return False
     if multiprocessing.parent_process() is not None:
         return False  # we are inside another plugin's worker process
     if setting == "auto" and (os.cpu_count() or 1) < 2:
         return False
-    minimum = settings.get("TOPICS_WORKER_MIN_DOCS", 400)
+    minimum = settings["TOPICS_WORKER_MIN_DOCS"]
     if not minimum:
         return True
     count = 0

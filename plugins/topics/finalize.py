@@ -102,8 +102,8 @@ def _finalize(generators, context, settings, state):
 
     thresholds = {t.slug: t.threshold for t in state.taxonomy.topics}
     weights = [topic_weights(doc, thresholds) for doc in published]
-    limit = settings.get("TOPICS_RELATED_MAX", 5)
-    directory = cache.cache_dir(settings) if settings.get("TOPICS_CACHE") else None
+    limit = settings["TOPICS_RELATED_MAX"]
+    directory = cache.cache_dir(settings) if settings["TOPICS_CACHE"] else None
     for doc, chosen in zip(published, related.cached(weights, limit, directory)):
         doc.related_documents = [published[j] for j in chosen]
 

@@ -220,7 +220,7 @@ def build(state, published, drafts=()):
             slug = getattr(tag, "slug", None) or str(tag)
             if slug in counts:
                 counts[slug]["manual"] += 1
-    tag_url = state.settings.get("TAG_URL", "tag/{slug}.html")
+    tag_url = state.settings["TAG_URL"]
     section = [
         Entry(slug=t.slug, label=t.label, threshold=t.threshold,
               url="/" + tag_url.format(slug=t.slug, name=t.label).lstrip("/"),
@@ -274,7 +274,7 @@ class JsonWriter:
         self.report, self.settings, self.target, self.rel = report, settings, target, rel
         self.sidecar = os.path.join(cache.cache_dir(settings), cache.REPORT)
         previous = settings.get("FINAL_OUTPUT_PATH")
-        old = cache.read(self.sidecar, "report") if previous and settings.get("TOPICS_CACHE") else None
+        old = cache.read(self.sidecar, "report") if previous and settings["TOPICS_CACHE"] else None
         self.old_path = os.path.join(previous, rel) if previous else None
         if old is not None and not (
                 isinstance(old.get("json"), str) and isinstance(old.get("fingerprint"), str)
@@ -310,7 +310,7 @@ class JsonWriter:
                 pass
         if not reused:
             self._write()
-        if self.settings.get("TOPICS_CACHE"):
+        if self.settings["TOPICS_CACHE"]:
             cache.write(self.sidecar, {"format": cache.FORMAT, "kind": "report", "json": self.rel,
                                        "fingerprint": report.fingerprint, "stat": list(_stat(target)),
                                        "documents": list(report.head_fingerprints)})

@@ -71,7 +71,7 @@ class ReportPage:
 
 def report_pages(report, settings, taxonomy_fingerprint):
     """[(save_as, ReportPage)] for the readable report."""
-    per_page = max(1, int(settings.get("TOPICS_REPORT_PER_PAGE") or 100))
+    per_page = max(1, int(settings["TOPICS_REPORT_PER_PAGE"]))
     total = len(report.head_fingerprints)
     count = max(1, -(-total // per_page))
     urls = [settings["TOPICS_REPORT_URL"]] + [
@@ -93,7 +93,7 @@ class TopicsReportGenerator(Generator):
         state = get_state(self.settings)
         if state.report is None:
             return
-        json_path = self.settings.get("TOPICS_REPORT_JSON_SAVE_AS")
+        json_path = self.settings["TOPICS_REPORT_JSON_SAVE_AS"]
         if json_path and not state.json_written:  # usually written at all_generators_finalized
             JsonWriter(state.report, self.settings, os.path.join(self.output_path, json_path),
                        json_path).run()
@@ -110,7 +110,7 @@ class TopicsReportGenerator(Generator):
                 save_as,
                 template,
                 self.context,
-                relative_urls=self.settings.get("RELATIVE_URLS", False),
+                relative_urls=self.settings["RELATIVE_URLS"],
                 url=page.url,
                 topics_report=page,
                 page_name="topics_report",

@@ -63,9 +63,9 @@ def apply_defaults(settings):
 
 
 def report_page_enabled(settings):
-    value = settings.get("TOPICS_REPORT_PAGE")
+    value = settings["TOPICS_REPORT_PAGE"]
     if value is None:
-        return not settings.get("PRODUCTION", False)
+        return not settings.get("PRODUCTION")
     return bool(value)
 
 
