@@ -31,7 +31,7 @@ def _content_files(settings):
     """Every Markdown text a build would tag: all of PATH except pages and static files."""
     base = settings["PATH"]
     skip = [os.path.join(base, p.strip("/")) for p in
-            list(settings.get("PAGE_PATHS") or []) + list(settings.get("STATIC_PATHS") or [])]
+            list(settings["PAGE_PATHS"]) + list(settings["STATIC_PATHS"])]
     found = []
     for root, dirs, names in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
@@ -40,14 +40,22 @@ def _content_files(settings):
     return found
 
 
+# The folders other plugins read their documents from; each plugin sets its
+# setting's default when it is loaded (the faq and outages plugins).
+FOLDER_SETTINGS = (("FAQ_PATH", "FaqEntry"), ("OUTAGES_PATH", "Notice"))
+
+
 def _kind_of_path(path, settings):
-    """Article, FAQ entry or notice, from the folder the file is in."""
+    """Article, FAQ entry or notice, from the folder the file is in.
+
+    A folder counts only when the plugin that reads it is in the build (its
+    setting is there); every other text is an article, as in a build.
+    """
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(settings["PATH"])).replace(os.sep, "/")
-    first = rel.split("/", 1)[0]
-    if first in settings.get("FAQ_PATHS", ["faq"]):
-        return KINDS["FaqEntry"]
-    if first in settings.get("OUTAGE_PATHS", ["stoerungen"]):
-        return KINDS["Notice"]
+    for setting, kind in FOLDER_SETTINGS:
+        folder = str(settings.get(setting) or "").strip("/")
+        if folder and (rel + "/").startswith(folder + "/"):
+            return KINDS[kind]
     return KINDS["Article"]
 
 
