@@ -30,9 +30,9 @@ from pelican.contents import Content, Page, Static
 from pelican.urlwrappers import Tag
 
 from german import lemmas
-from kit import problems
+from kit import child, problems
 
-from . import background, cache
+from . import cache
 from . import report as report_module
 from . import settings as topic_settings
 from . import taxonomy as taxonomy_module
@@ -47,6 +47,8 @@ SKIP_TYPES = (Page, Static)
 MAX_STATES = 4
 # Below this many documents the report and caches are written in the build process.
 BACKGROUND_MINIMUM = 200
+# The background work's name in messages.
+BACKGROUND_WORK = "topics: writing the topic report and cache"
 # A worker process costs about 0.3 s to start (more when it must load simplemma's
 # dictionary); below this many texts to analyze, the build process does it.
 WORKER_AFTER_MISSES = 48
@@ -88,7 +90,7 @@ class State:
         self.store = None
         self.lemma_sizes = None  # (lemmas, known) answers in the lemma cache file
         self.early_worker = False  # started at `initialized`, for the run about to begin
-        self.job = None  # background.Job writing the report JSON and the caches
+        self.job = None  # kit.child.Job writing the report JSON and the caches
         self.json_written = False
         self.stale_store = False  # a background process rewrote the cache files
         topic_settings.apply_defaults(settings)
@@ -380,6 +382,13 @@ class State:
 
         The JSON goes to the staging output now (not in the report generator)
         unless Pelican may still empty the output directory (DELETE_OUTPUT_DIRECTORY).
+
+        The work is independent of what the build does next (fingerprinting and
+        queueing pages on one core), so on a machine with a spare core a forked
+        copy of the build process, which has every analysis in memory already,
+        does it meanwhile (kit.child; where it may not fork, the work is done
+        here: same files, only later). `finalized` waits for it
+        (join_background) before the output is swapped in.
         """
         settings = self.settings
         writer = None
@@ -394,20 +403,24 @@ class State:
             if writer is not None:
                 writer.run()
 
-        if heavy and documents >= BACKGROUND_MINIMUM:
+        if heavy and documents >= BACKGROUND_MINIMUM and child.workers() > 1:
             if self.store is not None:
                 self.store.keep_readable(self._cache_entries())
-            self.job = background.start(work, "writing the topic report and cache")
-        if self.job is None:
-            work()
+            self.job = child.start(work, BACKGROUND_WORK)
+            # A child rewrote the cache files this process's store describes.
+            self.stale_store = self.job.pid is not None
         else:
-            self.stale_store = True
+            work()
         self.json_written = writer is not None
 
     def join_background(self):
+        """Wait for the background work; a failure there is logged as an error (the build fails)."""
         if self.job is not None:
             job, self.job = self.job, None
-            job.join()
+            try:
+                job.join()
+            except Exception as exc:  # noqa: BLE001 - reported like the child's own errors
+                logger.error("%s: failed: %s", BACKGROUND_WORK, child.describe(exc))
 
     def _cache_entries(self):
         engine = self.engine

@@ -138,6 +138,6 @@ def _finalize(generators, context, settings, state):
 
 
 def on_finalized(pelican):
-    """The report JSON and the caches are written (background.py) before the build ends."""
+    """The report JSON and the caches are written (State.finish_outputs) before the build ends."""
     if enabled(pelican.settings):
         get_state(pelican.settings).join_background()
