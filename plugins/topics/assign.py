@@ -52,7 +52,6 @@ BACKGROUND_WORK = "topics: writing the topic report and cache"
 # A worker process costs about 0.3 s to start (more when it must load simplemma's
 # dictionary); below this many texts to analyze, the build process does it.
 WORKER_AFTER_MISSES = 48
-EARLY_WORKER = True
 
 
 class _Where:
@@ -352,7 +351,7 @@ class State:
         """With nothing cached (first build, new taxonomy) on a big site, start the worker
         now: it loads simplemma's dictionary while Pelican is still reading Markdown,
         instead of after it, when the tags are already wanted."""
-        if (EARLY_WORKER and self.engine is not None and not self.engine.loaded_keys
+        if (self.engine is not None and not self.engine.loaded_keys
                 and self.pipeline is None and worker_wanted(self.settings)):
             self.use_worker = True
             if self.start_worker() is not None:

@@ -18,6 +18,7 @@ from .report import KINDS
 from .settings import display_path
 
 DEFAULT_DATA = os.path.join("tests", "data", "topics")
+DEFAULT_TAXONOMY = os.path.join("content", "themen.yml")
 
 
 def _site(settings_file):
@@ -112,7 +113,7 @@ def report_command(files=(), settings_file="pelicanconf.py", out=None):
     return 1 if errors else 0
 
 
-def eval_command(data_dir=DEFAULT_DATA, split=None, taxonomy_path=os.path.join("content", "themen.yml"),
+def eval_command(data_dir=DEFAULT_DATA, split=None, taxonomy_path=DEFAULT_TAXONOMY,
                  show_mistakes=False, out=None):
     """`invoke topics-eval`: P/R/F1 per topic and micro-F1 of both halves (or of
     `split`); 1 when the test half fails the quality gate."""

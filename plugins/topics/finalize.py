@@ -104,7 +104,7 @@ def _finalize(generators, context, settings, state):
     weights = [topic_weights(doc, thresholds) for doc in published]
     limit = settings["TOPICS_RELATED_MAX"]
     directory = cache.cache_dir(settings) if settings["TOPICS_CACHE"] else None
-    for doc, chosen in zip(published, related.cached(weights, limit, directory)):
+    for doc, chosen in zip(published, related.cached(weights, limit, directory), strict=True):
         doc.related_documents = [published[j] for j in chosen]
 
     topic_documents = {}

@@ -322,7 +322,7 @@ class JsonWriter:
         if old is not None and isinstance(old.get("documents"), list):
             found = _old_document_lines(self.old_path, len(old["documents"]))
             if found is not None:
-                lines = dict(zip(old["documents"], found))
+                lines = dict(zip(old["documents"], found, strict=True))
         fingerprints = report.head_fingerprints
 
         def document_lines():

@@ -183,7 +183,7 @@ class Pipeline:
                     break  # every worker has gone: the rest is done here
                 time.sleep(0.005)
         self._take_arrived()
-        for key, (title, summary, content) in sorted(self.pending.items()):
+        for _key, (title, summary, content) in sorted(self.pending.items()):
             # A worker died or never started: finish here, same code, same result.
             self.engine.analyze(title, summary, content)
         self.pending.clear()
