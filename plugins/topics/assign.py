@@ -30,13 +30,15 @@ from pelican.contents import Content, Page, Static
 from pelican.urlwrappers import Tag
 
 from german import lemmas
-from kit import problems
+from kit import child, problems
 
-from . import background, cache
+from . import cache
 from . import report as report_module
 from . import settings as topic_settings
 from . import taxonomy as taxonomy_module
 from .engine import Engine, Result, has_evidence, joined
+from .settings import display_path, enabled
+from .worker import Pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -45,16 +47,11 @@ SKIP_TYPES = (Page, Static)
 MAX_STATES = 4
 # Below this many documents the report and caches are written in the build process.
 BACKGROUND_MINIMUM = 200
+# The background work's name in messages.
+BACKGROUND_WORK = "topics: writing the topic report and cache"
 # A worker process costs about 0.3 s to start (more when it must load simplemma's
 # dictionary); below this many texts to analyze, the build process does it.
 WORKER_AFTER_MISSES = 48
-EARLY_WORKER = True
-
-
-def display_path(path, settings):
-    if not path:
-        return "?"
-    return problems.display_path(path, settings)
 
 
 class _Where:
@@ -92,7 +89,7 @@ class State:
         self.store = None
         self.lemma_sizes = None  # (lemmas, known) answers in the lemma cache file
         self.early_worker = False  # started at `initialized`, for the run about to begin
-        self.job = None  # background.Job writing the report JSON and the caches
+        self.job = None  # kit.child.Job writing the report JSON and the caches
         self.json_written = False
         self.stale_store = False  # a background process rewrote the cache files
         topic_settings.apply_defaults(settings)
@@ -130,10 +127,9 @@ class State:
         self.problems = []
         self.taxonomy = taxonomy
         settings = self.settings
-        self.engine = Engine(taxonomy, settings.get("TOPICS_PLACE_WEIGHTS") or {},
-                             settings.get("TOPICS_MAX_AUTO", 5))
+        self.engine = Engine(taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"])
         self.store = None
-        if settings.get("TOPICS_CACHE"):
+        if settings["TOPICS_CACHE"]:
             directory = cache.cache_dir(settings)
             self.store = cache.AnalysisStore(directory, self.engine.fingerprint)
             self.engine.memory.update(self.store.load())
@@ -355,7 +351,7 @@ class State:
         """With nothing cached (first build, new taxonomy) on a big site, start the worker
         now: it loads simplemma's dictionary while Pelican is still reading Markdown,
         instead of after it, when the tags are already wanted."""
-        if (EARLY_WORKER and self.engine is not None and not self.engine.loaded_keys
+        if (self.engine is not None and not self.engine.loaded_keys
                 and self.pipeline is None and worker_wanted(self.settings)):
             self.use_worker = True
             if self.start_worker() is not None:
@@ -364,10 +360,8 @@ class State:
     def start_worker(self):
         """The analysis worker process(es), or None (then texts are analyzed here)."""
         if self.pipeline is None and self.use_worker:
-            from .worker import Pipeline
-
             # One worker per spare core: the build process itself keeps reading Markdown.
-            workers = self.settings.get("TOPICS_WORKERS") or max(1, min((os.cpu_count() or 1) - 1, 3))
+            workers = self.settings["TOPICS_WORKERS"] or max(1, min((os.cpu_count() or 1) - 1, 3))
             self.pipeline = Pipeline(self.engine, workers, lemmas.memo())
             if not self.pipeline.alive:
                 self.use_worker = False
@@ -387,11 +381,18 @@ class State:
 
         The JSON goes to the staging output now (not in the report generator)
         unless Pelican may still empty the output directory (DELETE_OUTPUT_DIRECTORY).
+
+        The work is independent of what the build does next (fingerprinting and
+        queueing pages on one core), so on a machine with a spare core a forked
+        copy of the build process, which has every analysis in memory already,
+        does it meanwhile (kit.child; where it may not fork, the work is done
+        here: same files, only later). `finalized` waits for it
+        (join_background) before the output is swapped in.
         """
         settings = self.settings
         writer = None
-        rel = settings.get("TOPICS_REPORT_JSON_SAVE_AS")
-        if rel and self.report is not None and not settings.get("DELETE_OUTPUT_DIRECTORY"):
+        rel = settings["TOPICS_REPORT_JSON_SAVE_AS"]
+        if rel and self.report is not None and not settings["DELETE_OUTPUT_DIRECTORY"]:
             writer = report_module.JsonWriter(self.report, settings, os.path.join(settings["OUTPUT_PATH"], rel),
                                               rel)
         heavy = (writer is not None and not writer.unchanged) or self.caches_changed()
@@ -401,20 +402,24 @@ class State:
             if writer is not None:
                 writer.run()
 
-        if heavy and documents >= BACKGROUND_MINIMUM:
+        if heavy and documents >= BACKGROUND_MINIMUM and child.workers() > 1:
             if self.store is not None:
                 self.store.keep_readable(self._cache_entries())
-            self.job = background.start(work, "writing the topic report and cache")
-        if self.job is None:
-            work()
+            self.job = child.start(work, BACKGROUND_WORK)
+            # A child rewrote the cache files this process's store describes.
+            self.stale_store = self.job.pid is not None
         else:
-            self.stale_store = True
+            work()
         self.json_written = writer is not None
 
     def join_background(self):
+        """Wait for the background work; a failure there is logged as an error (the build fails)."""
         if self.job is not None:
             job, self.job = self.job, None
-            job.join()
+            try:
+                job.join()
+            except Exception as exc:  # noqa: BLE001 - reported like the child's own errors
+                logger.error("%s: failed: %s", BACKGROUND_WORK, child.describe(exc))
 
     def _cache_entries(self):
         engine = self.engine
@@ -468,16 +473,6 @@ def taggable(instance):
     return isinstance(instance, Content) and type(instance) not in SKIP_TYPES
 
 
-def enabled(settings):
-    """Is this plugin in the build's PLUGINS? Pelican's signals are global: once
-    registered in a process, our handlers also see later builds without us."""
-    for plugin in (settings or {}).get("PLUGINS") or ():
-        name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
-        if name.rsplit(".", 1)[-1] == "topics":
-            return True
-    return False
-
-
 # -- signal handlers ---------------------------------------------------------
 
 
@@ -518,14 +513,14 @@ def on_article_generator_pretaxonomy(generator):
 
 def worker_wanted(settings):
     """A second process pays off for big builds on a machine with a spare core."""
-    setting = settings.get("TOPICS_WORKER", "auto")
+    setting = settings["TOPICS_WORKER"]
     if setting is False or setting in ("off", "no", "false"):
         return False
     if multiprocessing.parent_process() is not None:
         return False  # we are inside another plugin's worker process
     if setting == "auto" and (os.cpu_count() or 1) < 2:
         return False
-    minimum = settings.get("TOPICS_WORKER_MIN_DOCS", 400)
+    minimum = settings["TOPICS_WORKER_MIN_DOCS"]
     if not minimum:
         return True
     count = 0

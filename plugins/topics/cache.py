@@ -41,10 +41,8 @@ SHARDS = "0123456789abcdef"
 
 
 def cache_dir(settings):
-    configured = settings.get("TOPICS_CACHE_PATH")
-    if configured:
-        return configured
-    return os.path.join(settings.get("CACHE_PATH") or "cache", "topics")
+    """TOPICS_CACHE_PATH, else the topics folder in the site's CACHE_PATH."""
+    return settings["TOPICS_CACHE_PATH"] or os.path.join(settings["CACHE_PATH"], "topics")
 
 
 def shard_of(key):

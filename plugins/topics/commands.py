@@ -7,22 +7,22 @@ import os
 import sys
 from types import SimpleNamespace
 
-from pelican.readers import _DISCARD
+from pelican import Pelican
+from pelican.readers import _DISCARD, Readers
+from pelican.settings import read_settings
 
 from . import evaluate, report
 from . import taxonomy as taxonomy_module
-from .assign import State, display_path
-from .finalize import KINDS
+from .assign import State
+from .report import KINDS
+from .settings import display_path
 
 DEFAULT_DATA = os.path.join("tests", "data", "topics")
+DEFAULT_TAXONOMY = os.path.join("content", "themen.yml")
 
 
 def _site(settings_file):
     """Settings and readers exactly as a build has them (plugins registered)."""
-    from pelican import Pelican
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
     settings = read_settings(settings_file)
     Pelican(settings)  # registers the plugins: the editorial reader, our defaults
     return settings, Readers(settings)
@@ -32,7 +32,7 @@ def _content_files(settings):
     """Every Markdown text a build would tag: all of PATH except pages and static files."""
     base = settings["PATH"]
     skip = [os.path.join(base, p.strip("/")) for p in
-            list(settings.get("PAGE_PATHS") or []) + list(settings.get("STATIC_PATHS") or [])]
+            list(settings["PAGE_PATHS"]) + list(settings["STATIC_PATHS"])]
     found = []
     for root, dirs, names in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
@@ -41,14 +41,22 @@ def _content_files(settings):
     return found
 
 
+# The folders other plugins read their documents from; each plugin sets its
+# setting's default when it is loaded (the faq and outages plugins).
+FOLDER_SETTINGS = (("FAQ_PATH", "FaqEntry"), ("OUTAGES_PATH", "Notice"))
+
+
 def _kind_of_path(path, settings):
-    """Article, FAQ entry or notice, from the folder the file is in."""
+    """Article, FAQ entry or notice, from the folder the file is in.
+
+    A folder counts only when the plugin that reads it is in the build (its
+    setting is there); every other text is an article, as in a build.
+    """
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(settings["PATH"])).replace(os.sep, "/")
-    first = rel.split("/", 1)[0]
-    if first in settings.get("FAQ_PATHS", ["faq"]):
-        return KINDS["FaqEntry"]
-    if first in settings.get("OUTAGE_PATHS", ["stoerungen"]):
-        return KINDS["Notice"]
+    for setting, kind in FOLDER_SETTINGS:
+        folder = str(settings.get(setting) or "").strip("/")
+        if folder and (rel + "/").startswith(folder + "/"):
+            return KINDS[kind]
     return KINDS["Article"]
 
 
@@ -105,7 +113,7 @@ def report_command(files=(), settings_file="pelicanconf.py", out=None):
     return 1 if errors else 0
 
 
-def eval_command(data_dir=DEFAULT_DATA, split=None, taxonomy_path=os.path.join("content", "themen.yml"),
+def eval_command(data_dir=DEFAULT_DATA, split=None, taxonomy_path=DEFAULT_TAXONOMY,
                  show_mistakes=False, out=None):
     """`invoke topics-eval`: P/R/F1 per topic and micro-F1 of both halves (or of
     `split`); 1 when the test half fails the quality gate."""

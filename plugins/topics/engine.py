@@ -93,7 +93,7 @@ def attach_evidence(analysis, evidence):
     if set(evidence) != set(topics):
         return False
     for slug, data in topics.items():
-        data.update(zip(EVIDENCE_KEYS, evidence[slug]))
+        data.update(zip(EVIDENCE_KEYS, evidence[slug], strict=True))
     return True
 
 
@@ -101,7 +101,7 @@ def joined(numbers, evidence):
     """A new whole analysis from numbers and evidence (`numbers` stays as it is), or None."""
     if set(evidence) != set(numbers["topics"]):
         return None
-    topics = {slug: dict(data, **dict(zip(EVIDENCE_KEYS, evidence[slug])))
+    topics = {slug: dict(data, **dict(zip(EVIDENCE_KEYS, evidence[slug], strict=True)))
               for slug, data in numbers["topics"].items()}
     return {"words": numbers["words"], "topics": topics}
 
@@ -115,7 +115,7 @@ class Result:
     key (a hash of engine and text), so it is a faithful fingerprint.
     """
 
-    __slots__ = ("engine", "key", "on", "exclude", "auto", "candidates", "analysis")
+    __slots__ = ("analysis", "auto", "candidates", "engine", "exclude", "key", "on")
 
     def __init__(self, engine, key, on, exclude, auto, candidates, analysis):
         self.engine, self.key, self.on, self.exclude = engine, key, on, exclude

@@ -22,26 +22,13 @@ import logging
 from pelican.generators import ArticlesGenerator
 
 from . import cache, related, report
-from .assign import enabled, get_state
-from .settings import report_page_enabled
+from .assign import get_state
+from .report import kind_of
+from .settings import enabled, report_page_enabled
 
 logger = logging.getLogger(__name__)
 
-KINDS = {
-    "Article": ("article", "Artikel"),
-    "FaqEntry": ("faq", "Häufige Frage"),
-    "Notice": ("notice", "Störungsmeldung"),
-}
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def kind_of(doc):
-    """("faq", "Häufige Frage") etc.; maintenance notices read "Wartungsarbeiten"."""
-    name = type(doc).__name__
-    kind, label = KINDS.get(name, (name.lower(), "Beitrag"))
-    if kind == "notice" and getattr(doc, "kind", None) == "maintenance":
-        label = "Wartungsarbeiten"
-    return kind, label
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _timestamp(doc):
@@ -49,7 +36,7 @@ def _timestamp(doc):
         value = getattr(doc, attr, None)
         if isinstance(value, dt.datetime):
             if value.tzinfo is None:
-                value = value.replace(tzinfo=dt.timezone.utc)
+                value = value.replace(tzinfo=dt.UTC)
             return value.timestamp()
     return EPOCH.timestamp() - 1
 
@@ -115,9 +102,9 @@ def _finalize(generators, context, settings, state):
 
     thresholds = {t.slug: t.threshold for t in state.taxonomy.topics}
     weights = [topic_weights(doc, thresholds) for doc in published]
-    limit = settings.get("TOPICS_RELATED_MAX", 5)
-    directory = cache.cache_dir(settings) if settings.get("TOPICS_CACHE") else None
-    for doc, chosen in zip(published, related.cached(weights, limit, directory)):
+    limit = settings["TOPICS_RELATED_MAX"]
+    directory = cache.cache_dir(settings) if settings["TOPICS_CACHE"] else None
+    for doc, chosen in zip(published, related.cached(weights, limit, directory), strict=True):
         doc.related_documents = [published[j] for j in chosen]
 
     topic_documents = {}
@@ -151,6 +138,6 @@ def _finalize(generators, context, settings, state):
 
 
 def on_finalized(pelican):
-    """The report JSON and the caches are written (background.py) before the build ends."""
+    """The report JSON and the caches are written (State.finish_outputs) before the build ends."""
     if enabled(pelican.settings):
         get_state(pelican.settings).join_background()

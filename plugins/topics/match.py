@@ -421,7 +421,7 @@ class Matcher:
                         continue
                     append((sentence, ref.topic, ref, form, i, i + 1))
                 for position, keysets, ref in info.anchors:
-                    if closed_left and position > 0 or closed_right and position < len(keysets) - 1:
+                    if (closed_left and position > 0) or (closed_right and position < len(keysets) - 1):
                         continue
                     first = i - position
                     end = first + len(keysets)

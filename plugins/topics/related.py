@@ -18,6 +18,8 @@ topics (nothing changed, or an edit that kept them) skips the computation.
 import hashlib
 import os
 
+from . import cache
+
 
 def _add(planes, bits):
     """Add a 0/1 vector (bitset) to the bit-sliced counters `planes` (LSB first)."""
@@ -95,8 +97,6 @@ def cached(weights, limit, directory):
     The key hashes the weights in order (their order is the ranking); a file
     that cannot be read or does not fit is simply computed afresh.
     """
-    from . import cache
-
     if directory is None:
         return related(range(len(weights)), weights, limit)
     digest = hashlib.blake2b(repr((limit, [sorted(w.items()) for w in weights])).encode("utf-8"),

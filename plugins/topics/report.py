@@ -12,16 +12,14 @@ import logging
 import os
 
 from kit import atomic, outputs
-from markupsafe import Markup, escape
-from pelican.generators import Generator
 
+from . import cache
 from .engine import code_fingerprint
-from .settings import report_page_enabled
+from .evidence import PLACE_LABELS
+from .settings import display_path
 
 logger = logging.getLogger(__name__)
 
-PLACE_LABELS = {"title": "Titel", "summary": "Zusammenfassung", "heading": "Zwischenüberschrift",
-                "body": "Text"}
 REASON_LABELS = {
     "below-threshold": "unter der Schwelle",
     "one-place": "nur an einer Stelle",
@@ -29,28 +27,21 @@ REASON_LABELS = {
     "excluded": "von der Redaktion ausgeschlossen (Topics-Exclude)",
     "manual": "schon von der Redaktion vergeben",
 }
+KINDS = {
+    "Article": ("article", "Artikel"),
+    "FaqEntry": ("faq", "Häufige Frage"),
+    "Notice": ("notice", "Störungsmeldung"),
+}
 STATUS_LABELS = {"published": "veröffentlicht", "draft": "Entwurf", "hidden": "versteckt"}
 
 
-def evidence_html(items, limit=None):
-    """Jinja filter `topics_evidence`: a list of evidence items as HTML, the
-    matched word marked in its sentence. Done here rather than in a template
-    macro: at 4,000 documents the macro cost a second of rendering per build.
-    Everything from the texts is escaped."""
-    parts = ['<ul class="evidence">']
-    for item in (items if limit is None else items[:limit]):
-        sentence, word, term = item["sentence"], item["word"], item["term"]
-        place = escape(PLACE_LABELS.get(item["place"], item["place"]))
-        at = sentence.find(word)
-        if at >= 0:
-            text = f"{escape(sentence[:at])}<mark>{escape(word)}</mark>{escape(sentence[at + len(word):])}"
-        else:
-            text = f"{escape(sentence)} (<mark>{escape(word)}</mark>)"
-        if term.lower() != word.lower():
-            text += f' <span class="term">(Begriff: {escape(term)})</span>'
-        parts.append(f'\n  <li><span class="place">{place}:</span>\n    {text}</li>')
-    parts.append("\n</ul>")
-    return Markup("".join(parts))
+def kind_of(doc):
+    """("faq", "Häufige Frage") etc.; maintenance notices read "Wartungsarbeiten"."""
+    name = type(doc).__name__
+    kind, label = KINDS.get(name, (name.lower(), "Beitrag"))
+    if kind == "notice" and getattr(doc, "kind", None) == "maintenance":
+        label = "Wartungsarbeiten"
+    return kind, label
 
 
 class Entry(dict):
@@ -128,8 +119,6 @@ def _source(doc, settings):
     if relative:
         base = os.path.basename(os.path.normpath(settings["PATH"]))
         return f"{base}/{relative}".replace(os.sep, "/")
-    from .assign import display_path
-
     return display_path(getattr(doc, "source_path", None), settings)
 
 
@@ -166,7 +155,7 @@ class Report:
     is reached through the properties `documents` and `taxonomy` (or ["…"]).
     """
 
-    __slots__ = ("__dict__", "_state", "_heads", "_docs", "_data", "_fingerprints")
+    __slots__ = ("__dict__", "_data", "_docs", "_fingerprints", "_heads", "_state")
 
     def __init__(self, state, heads, docs, taxonomy_section):
         self._state, self._heads, self._docs = state, heads, docs
@@ -211,8 +200,6 @@ class Report:
 
 def build(state, published, drafts=()):
     """The whole report for a build (see module docstring and Report)."""
-    from .finalize import kind_of
-
     heads, docs = [], []
     for doc in list(published) + list(drafts):
         if doc.__dict__.get("topics_result") is None:
@@ -233,7 +220,7 @@ def build(state, published, drafts=()):
             slug = getattr(tag, "slug", None) or str(tag)
             if slug in counts:
                 counts[slug]["manual"] += 1
-    tag_url = state.settings.get("TAG_URL", "tag/{slug}.html")
+    tag_url = state.settings["TAG_URL"]
     section = [
         Entry(slug=t.slug, label=t.label, threshold=t.threshold,
               url="/" + tag_url.format(slug=t.slug, name=t.label).lstrip("/"),
@@ -248,23 +235,8 @@ def _dump(value):
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _json_text(document_lines, taxonomy):
-    lines = ['{"documents":[']
-    lines.append(",\n".join(document_lines))
-    lines.append('],\n"taxonomy":[')
-    lines.append(",\n".join(_dump(t) for t in taxonomy))
-    lines.append("]}")
-    return "\n".join(lines) + "\n"
-
-
-def to_json(data):
-    """One taxonomy entry or document per line: readable in a diff, and written by
-    the C encoder (an indented dump uses the pure-Python one: seconds at 4,000)."""
-    return _json_text([_dump(d) for d in data["documents"]], data["taxonomy"])
-
-
 def _old_document_lines(path, count):
-    """The document lines of a report JSON written by to_json, or None."""
+    """The document lines of a report JSON written by JsonWriter, or None."""
     try:
         with open(path, encoding="utf-8") as handle:
             parts = handle.read().split("\n")
@@ -298,13 +270,11 @@ class JsonWriter:
     """
 
     def __init__(self, report, settings, target, rel):
-        from . import cache
-
         outputs.reserve(target, "the topics plugin")
         self.report, self.settings, self.target, self.rel = report, settings, target, rel
         self.sidecar = os.path.join(cache.cache_dir(settings), cache.REPORT)
         previous = settings.get("FINAL_OUTPUT_PATH")
-        old = cache.read(self.sidecar, "report") if previous and settings.get("TOPICS_CACHE") else None
+        old = cache.read(self.sidecar, "report") if previous and settings["TOPICS_CACHE"] else None
         self.old_path = os.path.join(previous, rel) if previous else None
         if old is not None and not (
                 isinstance(old.get("json"), str) and isinstance(old.get("fingerprint"), str)
@@ -327,8 +297,6 @@ class JsonWriter:
 
     def run(self):
         """Write the file (True when the previous one was linked) and remember it."""
-        from . import cache
-
         report, target = self.report, self.target
         os.makedirs(os.path.dirname(target), exist_ok=True)
         if os.path.lexists(target):
@@ -342,7 +310,7 @@ class JsonWriter:
                 pass
         if not reused:
             self._write()
-        if self.settings.get("TOPICS_CACHE"):
+        if self.settings["TOPICS_CACHE"]:
             cache.write(self.sidecar, {"format": cache.FORMAT, "kind": "report", "json": self.rel,
                                        "fingerprint": report.fingerprint, "stat": list(_stat(target)),
                                        "documents": list(report.head_fingerprints)})
@@ -354,7 +322,7 @@ class JsonWriter:
         if old is not None and isinstance(old.get("documents"), list):
             found = _old_document_lines(self.old_path, len(old["documents"]))
             if found is not None:
-                lines = dict(zip(old["documents"], found))
+                lines = dict(zip(old["documents"], found, strict=True))
         fingerprints = report.head_fingerprints
 
         def document_lines():
@@ -375,121 +343,6 @@ class JsonWriter:
             handle.write(b'],\n"taxonomy":[\n')
             handle.write(",\n".join(_dump(t) for t in report.taxonomy).encode("utf-8"))
             handle.write(b"\n]}\n")
-
-
-def write_json(report, settings, target, rel):
-    """Write themen/bericht.json (see JsonWriter); True when the previous file was reused."""
-    return JsonWriter(report, settings, target, rel).run()
-
-
-def page_enabled(settings):
-    return report_page_enabled(settings)
-
-
-class ReportPage:
-    """One page of /themen/bericht/: the entries of documents [start, stop).
-
-    Like Report, its only attribute is a fingerprint, of exactly what the page
-    shows: the heads of its own documents, the taxonomy, its position, and on
-    the first page the overview table. So editing one text re-renders the page
-    that lists it (and the first page when a topic count changed), not 4,000
-    entries with their evidence.
-    """
-
-    __slots__ = ("__dict__", "_report", "_start", "_stop", "number", "count", "urls")
-
-    def __init__(self, report, number, count, start, stop, urls, taxonomy_fingerprint):
-        self._report, self._start, self._stop = report, start, stop
-        self.number, self.count, self.urls = number, count, urls
-        overview = [sorted(t.items()) for t in report.taxonomy] if number == 1 else None
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(repr((code_fingerprint(), taxonomy_fingerprint, number, count, start, stop,
-                            urls, overview)).encode("utf-8"))
-        for fingerprint in report.head_fingerprints[start:stop]:
-            digest.update(fingerprint.encode("ascii"))
-        self.fingerprint = digest.hexdigest()
-
-    @property
-    def documents(self):
-        return [self._report.entry(i) for i in range(self._start, self._stop)]
-
-    @property
-    def taxonomy(self):
-        return self._report.taxonomy
-
-    @property
-    def first(self):
-        """Position of the page's first document, counted from 1."""
-        return self._start + 1
-
-    @property
-    def last(self):
-        return self._stop
-
-    @property
-    def url(self):
-        return self.urls[self.number - 1]
-
-    def __getitem__(self, name):
-        if name not in ("documents", "taxonomy"):
-            raise KeyError(name)
-        return getattr(self, name)
-
-
-def report_pages(report, settings, taxonomy_fingerprint):
-    """[(save_as, ReportPage)] for the readable report."""
-    per_page = max(1, int(settings.get("TOPICS_REPORT_PER_PAGE") or 100))
-    total = len(report.head_fingerprints)
-    count = max(1, -(-total // per_page))
-    urls = [settings["TOPICS_REPORT_URL"]] + [
-        settings["TOPICS_REPORT_PAGE_URL"].format(number=n) for n in range(2, count + 1)]
-    saves = [settings["TOPICS_REPORT_SAVE_AS"]] + [
-        settings["TOPICS_REPORT_PAGE_SAVE_AS"].format(number=n) for n in range(2, count + 1)]
-    return [(saves[n - 1], ReportPage(report, n, count, (n - 1) * per_page, min(total, n * per_page),
-                                      tuple(urls), taxonomy_fingerprint))
-            for n in range(1, count + 1)]
-
-
-class TopicsReportGenerator(Generator):
-    """Writes themen/bericht.json and, outside production, /themen/bericht/ (in pages)."""
-
-    def generate_context(self):
-        pass
-
-    def generate_output(self, writer):
-        from .assign import get_state
-
-        state = get_state(self.settings)
-        if state.report is None:
-            return
-        json_path = self.settings.get("TOPICS_REPORT_JSON_SAVE_AS")
-        if json_path and not state.json_written:  # usually written at all_generators_finalized
-            write_json(state.report, self.settings, os.path.join(self.output_path, json_path), json_path)
-        if not page_enabled(self.settings):
-            return
-        try:
-            template = self.get_template("topics_report")
-        except Exception:  # noqa: BLE001 - Pelican raises its own PelicanTemplateNotFound
-            logger.warning("theme: topics_report.html: missing; expected the template of the "
-                           "page /themen/bericht/ (plugins/topics)")
-            return
-        for save_as, page in report_pages(state.report, self.settings, state.taxonomy.fingerprint):
-            writer.write_file(
-                save_as,
-                template,
-                self.context,
-                relative_urls=self.settings.get("RELATIVE_URLS", False),
-                url=page.url,
-                topics_report=page,
-                page_name="topics_report",
-                template_name="topics_report",
-            )
-
-
-def get_generators(pelican):
-    from .assign import enabled
-
-    return TopicsReportGenerator if enabled(pelican.settings) else None
 
 
 def format_table(documents, show_candidates=True):

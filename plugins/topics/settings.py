@@ -1,10 +1,19 @@
-"""Settings of the topics plugin, with their defaults (pelicanconf may override)."""
+"""Settings of the topics plugin, with their defaults (pelicanconf may override).
+
+The defaults are set here and only here (`apply_defaults`, when the plugin's
+state for a build is made); the other modules read `settings["TOPICS_…"]`.
+"""
+
+from kit import problems
+
+from .engine import DEFAULT_MAX_AUTO
+from .evidence import evidence_html
 
 DEFAULTS = {
     # The taxonomy, relative to PATH (content/).
     "TOPICS_TAXONOMY": "themen.yml",
     # At most this many automatic topics per document (editor tags come on top).
-    "TOPICS_MAX_AUTO": 5,
+    "TOPICS_MAX_AUTO": DEFAULT_MAX_AUTO,
     # "Verwandte Beiträge": at most this many per document.
     "TOPICS_RELATED_MAX": 5,
     # Caches between builds (analyses, lemmas, report fingerprints; cache.py);
@@ -42,8 +51,6 @@ ON_VALUES = {"on", "an", "ein", "ja", "yes", "true", "1"}
 def apply_defaults(settings):
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
-    from .report import evidence_html
-
     settings.setdefault("JINJA_FILTERS", {}).setdefault("topics_evidence", evidence_html)
     # Articles (editorial plugin), FAQ entries (faq) and notices (outages) check
     # their keys; all of them accept Topics and Topics-Exclude.
@@ -56,7 +63,24 @@ def apply_defaults(settings):
 
 
 def report_page_enabled(settings):
-    value = settings.get("TOPICS_REPORT_PAGE")
+    value = settings["TOPICS_REPORT_PAGE"]
     if value is None:
-        return not settings.get("PRODUCTION", False)
+        return not settings.get("PRODUCTION")
     return bool(value)
+
+
+def enabled(settings):
+    """Is this plugin in the build's PLUGINS? Pelican's signals are global: once
+    registered in a process, our handlers also see later builds without us."""
+    for plugin in (settings or {}).get("PLUGINS") or ():
+        name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
+        if name.rsplit(".", 1)[-1] == "topics":
+            return True
+    return False
+
+
+def display_path(path, settings):
+    """A document's path as editors see it in messages and the report ("?" when unknown)."""
+    if not path:
+        return "?"
+    return problems.display_path(path, settings)

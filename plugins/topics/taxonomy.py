@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from german.slugs import slugify
+
 TOP_KEYS = {"defaults", "topics"}
 DEFAULT_KEYS = {"threshold", "weight"}
 TOPIC_KEYS = {"label", "slug", "description", "terms", "parts", "negative", "weight", "threshold"}
@@ -109,8 +111,6 @@ class Taxonomy:
         for topic in self.topics:
             if wanted in (topic.label.casefold(), topic.slug):
                 return topic
-        from german.slugs import slugify
-
         slug = slugify(name)
         for topic in self.topics:
             if topic.slug == slug:
@@ -237,8 +237,6 @@ def _term_list(checker, node, field_name, negative=False, single_words=False):
 
 def parse(text, display="content/themen.yml"):
     """Parse and check taxonomy text; raises TaxonomyError listing every problem."""
-    from german.slugs import slugify
-
     checker = _Checker(display)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)

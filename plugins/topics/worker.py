@@ -37,6 +37,10 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
+from german import lemmas
+
+from .engine import Engine, split_packed
+
 logger = logging.getLogger(__name__)
 
 BATCH = 24
@@ -179,7 +183,7 @@ class Pipeline:
                     break  # every worker has gone: the rest is done here
                 time.sleep(0.005)
         self._take_arrived()
-        for key, (title, summary, content) in sorted(self.pending.items()):
+        for _key, (title, summary, content) in sorted(self.pending.items()):
             # A worker died or never started: finish here, same code, same result.
             self.engine.analyze(title, summary, content)
         self.pending.clear()
@@ -199,8 +203,6 @@ class Pipeline:
 def _analyze(engine, batch):
     """[(key, numbers, packed evidence)]: packing here spares the build process
     unpickling evidence it keeps packed anyway (engine.Engine.keep)."""
-    from .engine import split_packed
-
     out = []
     for key, title, summary, content in batch:
         _key, analysis = engine.analyze(title, summary, content)
@@ -210,8 +212,6 @@ def _analyze(engine, batch):
 
 
 def _learnt(known_lemmas, known_words):
-    from german import lemmas
-
     found, known = lemmas.memo()
     return {"lemmas": {k: v for k, v in found.items() if k not in known_lemmas},
             "known": {k: v for k, v in known.items() if k not in known_words}}
@@ -277,9 +277,6 @@ def main():
     receiver = Connection(os.dup(0), writable=False)
     sender = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # nothing printed by accident may corrupt the result stream
-    from german import lemmas
-    from topics.engine import Engine
-
     try:
         taxonomy, place_weights, max_auto, (known_lemmas, known_words), options = receiver.recv()
     except EOFError:

@@ -8,10 +8,10 @@ import sys
 
 import feedparser
 import pytest
-from build.run import reset_signals
 from bs4 import BeautifulSoup
 from pelican import signals
 
+from build.run import reset_signals
 from topics import cache as topics_cache
 
 from .helpers import ROOT, build, entry, errors, report, settings_for
@@ -135,7 +135,8 @@ def test_metadata_and_related_documents(tmp_path):
 
 def test_bad_editor_metadata_is_an_error_naming_file_and_field(tmp_path, caplog):
     caplog.set_level(logging.ERROR)
-    build(tmp_path, {"artikel/a.md": TRUST.replace("Date:", "Topics: vielleicht\n    Topics-Exclude: Wetter\n    Date:")})
+    controls = "Topics: vielleicht\n    Topics-Exclude: Wetter\n    Date:"
+    build(tmp_path, {"artikel/a.md": TRUST.replace("Date:", controls)})
     messages = sorted(r.getMessage() for r in errors(caplog))
     assert messages[0].startswith("content/artikel/a.md: Topics-Exclude: 'Wetter' is not a topic in content/themen.yml")
     assert messages[1].startswith("content/artikel/a.md: Topics: 'vielleicht' is not understood; expected 'off'")

@@ -5,7 +5,7 @@ import os
 
 from topics import commands
 
-from .helpers import ROOT, write
+from .helpers import ROOT, reset_signals, write
 
 
 def test_topics_report_prints_topics_with_evidence(tmp_path, capsys):
@@ -88,3 +88,42 @@ def test_topics_eval_of_one_half_and_of_an_unknown_one(capsys):
     assert commands.eval_command(data_dir=data, split="heldout", taxonomy_path=taxonomy, out=out) == 2
     assert "--split: 'heldout' is not a half of the evaluation set; expected tuning or test" in \
         capsys.readouterr().err
+
+
+def test_topics_report_names_faq_entries_and_notices_by_the_folders_their_plugins_read(tmp_path):
+    """The kind comes from the faq and outages plugins' own settings (FAQ_PATH,
+    OUTAGES_PATH), so a site that moves those folders gets the right labels."""
+    write(tmp_path, {
+        "pelicanconf.py": f"""\
+            PATH = {str(tmp_path / 'content')!r}
+            PLUGIN_PATHS = [{os.path.join(ROOT, 'plugins')!r}]
+            PLUGINS = ["german", "faq", "outages", "topics"]
+            ARTICLE_PATHS = ["artikel"]
+            FAQ_PATH = "fragen"
+            OUTAGES_PATH = "meldungen/netz"
+            TIMEZONE = "Europe/Berlin"
+            """,
+    })
+    text = "Title: Vertrauen im Alltag\nDate: 2026-11-24\n\nKundenvertrauen entsteht im Alltag.\n"
+    kinds = {
+        "fragen/vertrauen.md": ("faq", "Häufige Frage"),
+        "meldungen/netz/vertrauen.md": ("notice", "Störungsmeldung"),
+        # The faq and outages plugins' default folders, not the ones this site set:
+        "faq/vertrauen.md": ("article", "Artikel"),
+        "stoerungen/vertrauen.md": ("article", "Artikel"),
+        # A folder whose name only begins like FAQ_PATH:
+        "fragenkatalog/vertrauen.md": ("article", "Artikel"),
+        "artikel/vertrauen.md": ("article", "Artikel"),
+    }
+    write(tmp_path / "content", dict.fromkeys(kinds, text))
+    with open(os.path.join(ROOT, "content", "themen.yml"), encoding="utf-8") as handle:
+        (tmp_path / "content" / "themen.yml").write_text(handle.read(), encoding="utf-8")
+    errors = []
+    try:
+        entries = commands.report_entries([str(tmp_path / "content" / rel) for rel in kinds],
+                                          settings_file=str(tmp_path / "pelicanconf.py"), errors=errors)
+    finally:
+        reset_signals()  # the faq and outages plugins' handlers must not reach later builds
+    assert errors == []
+    found = {entry["source"].split("/", 1)[1]: (entry["type"], entry["type_label"]) for entry in entries}
+    assert found == kinds

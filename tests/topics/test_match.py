@@ -125,13 +125,14 @@ def test_at_most_five_automatic_topics_sorted_by_score(small_taxonomy):
 
 
 def test_deterministic_across_matchers(small_taxonomy):
-    html = "<p>Echte Menschen, echtes Vertrauen. #SocialMedia und Kundenvertrauen.</p><h2>Störung</h2><p>Ein Ausfall.</p>"
+    html = ("<p>Echte Menschen, echtes Vertrauen. #SocialMedia und Kundenvertrauen.</p>"
+            "<h2>Störung</h2><p>Ein Ausfall.</p>")
     first = match.Matcher(small_taxonomy).analyze(places_from_html("Vertrauen", "", html))
     second = match.Matcher(small_taxonomy).analyze(places_from_html("Vertrauen", "", html))
     assert first == second
 
 
-def test_project_taxonomy_examples_from_the_issue():
+def test_project_taxonomy_finds_compounds_derivations_and_near_synonyms():
     matcher = match.Matcher(taxonomy.load(PROJECT_TAXONOMY, "content/themen.yml"))
     for word in ("Kundenvertrauen", "vertrauenswürdig", "Vertrauensverlust"):
         assert "vertrauen" in found(matcher, f"Das {word} zählt.")
@@ -156,7 +157,8 @@ def test_places_from_html():
 
 
 def test_sentence_splitting_knows_german_abbreviations():
-    assert split_sentences("Wir sind z. B. am 3. Oktober da. Das ist gut! Nr. 5 ist frei. Er sagte: „So.“ Dann ging er.") == [
+    sample = "Wir sind z. B. am 3. Oktober da. Das ist gut! Nr. 5 ist frei. Er sagte: „So.“ Dann ging er."
+    assert split_sentences(sample) == [
         "Wir sind z. B. am 3. Oktober da.", "Das ist gut!", "Nr. 5 ist frei.", "Er sagte: „So.“", "Dann ging er."]
     assert text.split_sentences("Um 10 Uhr. Danach ging es weiter.") == ["Um 10 Uhr.", "Danach ging es weiter."]
 

@@ -285,9 +285,8 @@ def test_incremental_build_with_the_project_runner_analyzes_only_the_edited_text
     """Through the build runner (staging directory, previous output), with the report
     page and background writing: one edited article is analysed once, and the
     report page and JSON equal those of a cold build."""
-    from tests.support.sites import FIXED_NOW, project_settings
-
     from build.run import build
+    from tests.support.sites import FIXED_NOW, project_settings
 
     monkeypatch.setattr(assign, "BACKGROUND_MINIMUM", 0)
     files = corpus(10)
