@@ -5,6 +5,7 @@ own defaults. publishconf.py builds on this for production.
 """
 
 import os
+import sys
 
 AUTHOR = "Serviceteam Nordlicht Netz"
 SITENAME = "Nordlicht Netz – Service-Blog"
@@ -38,6 +39,12 @@ JINJA_ENVIRONMENT = {
 }
 
 PLUGIN_PATHS = ["plugins"]
+# Pelican loads the plugins from PLUGIN_PATHS but does not put the folder on
+# sys.path, where the plugins find their libraries (kit, german): a plain
+# `pelican content` needs it as much as invoke does.
+plugins_folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
+if plugins_folder not in sys.path:
+    sys.path.insert(0, plugins_folder)
 # Order matters: content plugins first, then speed (renders the queued pages
 # when all generators are done), then the output-side plugins: the sitemap,
 # and the search index last, over the finished pages.

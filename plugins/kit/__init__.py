@@ -7,5 +7,6 @@
 - `outputs`: which source claimed which output address, so nothing overwrites another page;
 - `child`: work in a forked child, its log records replayed in the parent.
 
-It imports no plugin; plugins import it as `kit` (PLUGIN_PATHS puts it on sys.path).
+It imports no plugin; plugins import it as `kit` (pelicanconf.py, tasks.py and the
+tests put plugins/ on sys.path; Pelican's PLUGIN_PATHS alone does not).
 """

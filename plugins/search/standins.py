@@ -141,10 +141,6 @@ def with_terms(page, terms):
     return page.replace("</head>", _meta("meta", "begriffe", terms) + "</head>", 1)
 
 
-def with_compound_terms(page):
-    return with_terms(page, compound_terms(page))
-
-
 def pack(page):
     return zlib.compress(page.encode("utf-8"), 1)
 
