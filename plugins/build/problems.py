@@ -43,7 +43,23 @@ def _editor_message(record):
     return None
 
 
-class ProblemCollector(logging.Handler):
+class ByLevel:
+    """`errors`, `warnings` and `notices` of an object's `problems`."""
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def notices(self):
+        return [p for p in self.problems if p.level == "notice"]
+
+
+class ProblemCollector(ByLevel, logging.Handler):
     def __init__(self):
         super().__init__(level=logging.WARNING)
         self.problems = []
@@ -66,12 +82,4 @@ class ProblemCollector(logging.Handler):
         problem = Problem(level, message)
         if problem not in self.problems:
             self.problems.append(problem)
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.level == "warning"]
 

@@ -24,28 +24,16 @@ from kit import lock, outputs, pelican_door, signals, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
-from .problems import Problem, ProblemCollector
+from .problems import ByLevel, Problem, ProblemCollector
 
 
 @dataclass
-class BuildResult:
+class BuildResult(ByLevel):
     ok: bool
     output: str
     problems: list = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.level == "warning"]
-
-    @property
-    def notices(self):
-        return [p for p in self.problems if p.level == "notice"]
 
     def report(self):
         lines = [str(p) for p in self.problems]
