@@ -150,6 +150,8 @@ def livereload(c, port=None, search=False):
     print(first.report(), file=sys.stdout if first.ok else sys.stderr)
     server = LiveServer(ROOT, HOST, port, builder, restart)
     server.start_serving(os.path.join(ROOT, "output"))
+    if not first.ok:
+        server.failed(first)
     print(f"Serving with live reload at http://{HOST}:{port}/", flush=True)
     try:
         server.watch()

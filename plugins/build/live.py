@@ -21,6 +21,7 @@ the builder (code and settings are imported once per process). A build with
 problems prints them; the browsers keep the last good site.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -97,12 +98,19 @@ class LiveServer:
             [sys.executable, "-m", "build.live_server", os.path.abspath(output), self.host, str(self.port)],
             stdin=subprocess.PIPE, cwd=self.root, env=env)
 
-    def reload(self):
+    def _tell(self, line):
         try:
-            self.server.stdin.write(b"reload\n")
+            self.server.stdin.write(line.encode("utf-8") + b"\n")
             self.server.stdin.flush()
         except (BrokenPipeError, OSError):
             pass
+
+    def reload(self):
+        self._tell("reload")
+
+    def failed(self, result):
+        """The serving child shows the problems where there is no site to show."""
+        self._tell("problems " + json.dumps([str(p) for p in result.problems if p.level == "error"]))
 
     def rebuild(self, names):
         started = time.perf_counter()
@@ -114,6 +122,7 @@ class LiveServer:
             self.reload()
             print(f"Reloaded the browsers {time.perf_counter() - started:.2f} s after the change.", flush=True)
         else:
+            self.failed(result)
             print("The browser keeps showing the last good build until the problems above are fixed.",
                   flush=True)
         return result

@@ -3,14 +3,51 @@
 Started by build.live as a child process. It serves the built site (the
 site's own 404 page for a miss, build.server) and the live-reload websocket
 that pages connect to, and watches nothing itself: the builder tells it on
-its standard input when a build is in place ("reload"), and it tells the
-browsers at once. When the builder goes away (its end of the pipe closes),
-it stops too.
+its standard input when a build is in place ("reload") and when one failed
+("problems" and the problems as a JSON list), and it tells the browsers at
+once. While there is no site at all (the first build failed), every address
+shows the problems in German and reloads by itself once a build succeeds.
+When the builder goes away (its end of the pipe closes), it stops too.
 
     python -m build.live_server ROOT HOST PORT
 """
 
+import html
+import json
 import sys
+
+PAGE = """<!doctype html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<script src="/livereload.js?port={port}" defer></script>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>{text}</p>
+{problems}
+</main>
+</body>
+</html>
+"""
+
+
+def page_without_site(problems, port):
+    """What every address shows while there is no site to serve."""
+    if problems:
+        title = "Die Website konnte nicht gebaut werden"
+        text = ("Diese Stellen müssen korrigiert werden. Sobald Sie die Datei gespeichert haben "
+                "und der Build gelingt, lädt diese Seite von selbst neu.")
+        items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+        listing = f"<ul>{items}</ul>"
+    else:
+        title = "Die Website wird gebaut"
+        text = "Diese Seite lädt von selbst neu, sobald der Build fertig ist."
+        listing = ""
+    return PAGE.format(title=title, text=text, problems=listing, port=int(port)).encode("utf-8")
 
 
 def main(root, host, port):
@@ -23,16 +60,22 @@ def main(root, host, port):
     LiveReloadHandler.start_tasks = classmethod(lambda cls: None)
     loop = ioloop.IOLoop.current()
     commands = sys.stdin.buffer
+    problems = []
 
     def on_command(fd, events):
         line = commands.readline()
         if not line:
             loop.stop()
-        elif line.strip() == b"reload":
+            return
+        command, _, rest = line.decode("utf-8").strip().partition(" ")
+        if command == "reload":
+            problems.clear()
             LiveReloadHandler.reload_waiters(path="*")
+        elif command == "problems":
+            problems[:] = json.loads(rest)
 
     loop.add_handler(commands.fileno(), on_command, ioloop.IOLoop.READ)
-    server = livereload_server()
+    server = livereload_server(without_site=lambda: page_without_site(problems, port))
     server.serve(host=host, port=int(port), root=root, default_filename="index.html",
                  open_url_delay=None, restart_delay=0)
 

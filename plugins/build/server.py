@@ -108,14 +108,23 @@ def make_server(root, host, port, command="serve"):
         raise PortUnavailable(_port_message(exc, host, int(port), command)) from None
 
 
-def livereload_server():
-    """livereload's Server whose static files answer a miss with the site's 404 page."""
+def livereload_server(without_site=None):
+    """livereload's Server whose static files answer a miss with the site's 404 page.
+    `without_site()`, when given, is the page (bytes) for a miss while there is no
+    site at all, e.g. because the first build failed; None for the usual answer."""
     from livereload import Server
     from livereload.handlers import StaticFileHandler
 
     class SiteStaticFileHandler(StaticFileHandler):
         def write_error(self, status_code, **kwargs):
             page = os.path.join(self.root, NOT_FOUND_PAGE)
+            instead = without_site() if without_site and not os.path.isfile(page) else None
+            if instead is not None:
+                self.set_status(503)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(instead)
+                return
             if status_code != 404 or not os.path.isfile(page):
                 super().write_error(status_code, **kwargs)
                 return

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -31,9 +32,12 @@ sys.path.insert(0, sys.argv[1])
 from build.live import LiveServer, WarmBuilder
 root, settings_file, overrides, port = sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), int(sys.argv[5])
 builder = WarmBuilder(settings_file, overrides)
-print(builder.build(search=True).report(), flush=True)
+first = builder.build(search=True)
+print(first.report(), flush=True)
 server = LiveServer(root, "127.0.0.1", port, builder, restart=lambda: None)
 server.start_serving(overrides["OUTPUT_PATH"])
+if not first.ok:
+    server.failed(first)
 try:
     server.watch()
 finally:
@@ -71,6 +75,16 @@ def _page(url):
         return answer.read().decode("utf-8")
 
 
+def _answer(url):
+    """(status, text) without raising on an error status."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read().decode("utf-8")
+
+
 def _serving(url, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -80,9 +94,16 @@ def _serving(url, timeout=120):
     pytest.fail(f"{url} was not served within {timeout} s")
 
 
-@pytest.fixture
-def live_site(tmp_path):
-    site = Site(tmp_path / "site")
+def _hello(browser, url):
+    """The live-reload handshake of the browser's client script, for the page at `url`."""
+    browser.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    assert json.loads(browser.recv(timeout=10))["command"] == "hello"
+    browser.send(json.dumps({"command": "info", "url": url, "plugins": {}}))
+
+
+@contextlib.contextmanager
+def _running(site, tmp_path):
+    """The live-reload server on `site`: (base URL, its output lines, output folder)."""
     port = free_port()
     overrides = {"PATH": str(site.content), "THEME": str(site.theme), "OUTPUT_PATH": str(tmp_path / "out"),
                  "CACHE_PATH": str(tmp_path / "cache"), "PLUGIN_PATHS": [PLUGINS], "SITE_NOW": FIXED_NOW,
@@ -92,10 +113,17 @@ def live_site(tmp_path):
          json.dumps(overrides), str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        yield site, f"http://127.0.0.1:{port}", Lines(child.stdout), tmp_path / "out"
+        yield f"http://127.0.0.1:{port}", Lines(child.stdout), tmp_path / "out"
     finally:
         stop_group(child)
         child.stdout.close()
+
+
+@pytest.fixture
+def live_site(tmp_path):
+    site = Site(tmp_path / "site")
+    with _running(site, tmp_path) as (base, output, built):
+        yield site, base, output, built
 
 
 def _article(site, output):
@@ -116,9 +144,7 @@ def test_a_saved_edit_is_served_and_the_browser_reloads_and_a_mistake_keeps_the_
     assert "Gerade gespeichert" not in _page(base + address)
 
     with connect(base.replace("http", "ws") + "/livereload", open_timeout=10) as browser:
-        browser.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
-        assert json.loads(browser.recv(timeout=10))["command"] == "hello"
-        browser.send(json.dumps({"command": "info", "url": base + address, "plugins": {}}))
+        _hello(browser, base + address)
 
         path.write_text(original.rstrip("\n") + "\n\nGerade gespeichert: ein neuer Absatz.\n", encoding="utf-8")
         output.wait_for("Reloaded the browsers")
@@ -134,3 +160,29 @@ def test_a_saved_edit_is_served_and_the_browser_reloads_and_a_mistake_keeps_the_
         with pytest.raises(TimeoutError):
             browser.recv(timeout=1)  # no reload for a build that failed
     assert "Traceback" not in "".join(output.seen)
+
+
+def test_when_the_first_build_fails_every_address_shows_the_problems_until_the_fix_is_saved(tmp_path):
+    site = Site(tmp_path / "site")
+    broken = site.content / "artikel" / "kaputt.md"
+    broken.write_text("Title: Kaputt\nDate: 32.13.2026\n\nText.\n", encoding="utf-8")
+    with _running(site, tmp_path) as (base, output, _built):
+        output.wait_for("Build failed")
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError):
+                status, text = _answer(base + "/artikel/irgendwas/")
+                if "Die Website konnte nicht gebaut werden" in text:
+                    break
+            assert time.monotonic() < deadline, "no page with the problems"
+            time.sleep(0.2)
+        assert status == 503 and '<html lang="de">' in text
+        assert "content/artikel/kaputt.md: Date: &#x27;32.13.2026&#x27; is not a date and time" in text
+        assert "/livereload.js?port=" in text  # it reloads by itself once fixed
+        with connect(base.replace("http", "ws") + "/livereload", open_timeout=10) as browser:
+            _hello(browser, base + "/")
+            broken.write_text("Title: Repariert\nDate: 2026-11-02 10:00\n\nText.\n", encoding="utf-8")
+            output.wait_for("Reloaded the browsers")
+            assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        status, text = _answer(base + "/")
+        assert status == 200 and "Die Website konnte nicht gebaut werden" not in text
