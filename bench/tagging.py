@@ -10,10 +10,12 @@ shared machine only ever makes a run slower. `--root` measures another
 checkout (e.g. an export of an older commit) on the same corpus, so changes to
 the matcher or content/themen.yml can be compared like with like. `--dump`
 writes every text's analysis (scores, evidence) and decision as JSON lines, so
-that two checkouts can be shown to tag identically (compare the files).
+that two checkouts can be shown to tag identically (compare the files; set
+SITE_NOW for both, as the corpus's outage notices are placed around "now").
 """
 
 import argparse
+import datetime as dt
 import glob
 import json
 import os
@@ -82,7 +84,9 @@ def main(argv=None):
     from bench import corpus
 
     target = os.path.join(ROOT, "bench", "corpus", f"tagging-{args.n}")
-    content = corpus.write_corpus(target, args.n, os.path.join(ROOT, "content"))
+    # SITE_NOW fixes the times in the outage notices, so two dumps can be compared.
+    now = dt.datetime.fromisoformat(os.environ["SITE_NOW"]) if os.environ.get("SITE_NOW") else None
+    content = corpus.write_corpus(target, args.n, os.path.join(ROOT, "content"), now=now)
     runs = []
     for run in range(args.repeat):
         dump = ["--dump", os.path.abspath(args.dump)] if args.dump and run == 0 else []
