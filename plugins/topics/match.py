@@ -509,8 +509,13 @@ class Matcher:
     # -- documents ---------------------------------------------------------
 
     def analyze(self, places):
-        """Score every topic with evidence in a document's places (text.Places)."""
-        per_topic = defaultdict(lambda: {"hits": [], "negative": []})
+        """Score every topic with evidence in a document's places (text.Places).
+
+        Hits are kept per topic in reading order, places in PLACE_ORDER (title,
+        summary, headings, body), which is the order the evidence wants: no
+        sorting, and a hit is only looked at again if its topic is strong.
+        """
+        per_topic = {}  # topic index → ([positive hits], [negative hits]) as (place, number, hit, where)
         body_words = 0
         sources = [("title", places.title, False)]
         if places.summary:
@@ -523,27 +528,37 @@ class Matcher:
             count, hits, words, starts = self.scan(text, split)
             if place == "body":
                 body_words = count
-            for sentence, topic, ref, word, _first, _end in hits:
-                if ref.heading and place not in HEADING_PLACES:
+            if not hits:
+                continue
+            where = (words, starts)
+            heading_place = place in HEADING_PLACES
+            for hit in hits:
+                ref = hit[2]
+                if ref.heading and not heading_place:
                     continue
-                bucket = per_topic[topic]["negative" if ref.negative else "hits"]
-                bucket.append((place, (number, sentence), ref, word, (words, starts, sentence)))
+                lists = per_topic.get(hit[1])
+                if lists is None:
+                    lists = per_topic[hit[1]] = ([], [])
+                lists[ref.negative].append((place, number, hit, where))
         norm = max(1.0, (body_words / BODY_NORM_WORDS) ** BODY_NORM_POWER)
+        weights = self.place_weights
         sentences = {}  # one string object per sentence: the pickled cache stores it once
         result = {}
         for topic_index in sorted(per_topic):
-            topic = self.topics[topic_index]
-            data = per_topic[topic_index]
-            if not data["hits"]:
+            positive, negative = per_topic[topic_index]
+            if not positive:
                 continue
-            seen = defaultdict(int)
-            sums = defaultdict(float)
+            topic = self.topics[topic_index]
+            seen = {}
+            sums = {"title": 0.0, "heading": 0.0, "summary": 0.0, "body": 0.0}
             spots = set()
-            for place, spot, ref, _word, _where in data["hits"]:
-                seen[(place, ref.term)] += 1
-                sums[place] += self.place_weights[place] * ref.weight / seen[(place, ref.term)]
-                spots.add(spot)
-            penalty = sum(self.place_weights[p] * ref.weight for p, _s, ref, _w, _t in data["negative"])
+            for place, number, hit, _where in positive:
+                ref = hit[2]
+                key = (place, ref.term)
+                repeated = seen[key] = seen.get(key, 0) + 1
+                sums[place] += weights[place] * ref.weight / repeated
+                spots.add((number, hit[0]))
+            penalty = sum(weights[place] * hit[2].weight for place, _n, hit, _w in negative)
             raw = sums["title"] + sums["heading"] + sums["summary"] + sums["body"] / norm
             score = round(topic.weight * raw - penalty, 3)
             # Passing mentions far below the threshold get no evidence: the report
@@ -553,8 +568,8 @@ class Matcher:
                 "score": score,
                 "places": len(spots),
                 "title": bool(sums["title"]),
-                "evidence": _evidence(data["hits"], sentences) if strong else [],
-                "negative": _evidence(data["negative"], sentences) if strong else [],
+                "evidence": _evidence(positive, sentences) if strong else [],
+                "negative": _evidence(negative, sentences) if strong else [],
             }
         return {"words": body_words, "topics": result}
 
@@ -676,20 +691,26 @@ def _right_ok(right):
 
 
 def _evidence(items, sentences):
-    """At most MAX_EVIDENCE entries, strongest places first, in reading order."""
-    ordered = sorted(items, key=lambda item: (PLACE_ORDER.index(item[0]), item[1]))
+    """At most MAX_EVIDENCE entries, strongest places first, in reading order.
+
+    `items` are (place, source number, hit, (words, starts)) as Matcher.analyze
+    collects them: already in that order (sources in PLACE_ORDER, each
+    source's hits by sentence), so the first MAX_EVIDENCE distinct ones are taken.
+    """
     out, seen = [], set()
-    for place, spot, ref, word, (words, starts, number) in ordered:
+    for place, number, hit, (words, starts) in items:
+        spot = (number, hit[0])
         sentence = sentences.get(spot)
         if sentence is None:
-            sentence = sentences[spot] = sentence_text(words, starts, number)
+            sentence = sentences[spot] = sentence_text(words, starts, hit[0])
+        word = hit[3]
         key = (word.casefold(), sentence)
         if key in seen:
             continue
         seen.add(key)
         if len(sentence) > MAX_SENTENCE_CHARS:
             sentence = _clip(sentence, word)
-        out.append({"word": word, "term": ref.term, "place": place, "sentence": sentence})
+        out.append({"word": word, "term": hit[2].term, "place": place, "sentence": sentence})
         if len(out) >= MAX_EVIDENCE:
             break
     return out
