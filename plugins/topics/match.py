@@ -610,34 +610,47 @@ def _neutralize(hits):
     # Spans are runs of token positions, so two overlap exactly when they share
     # a position: sets of covered positions per topic make each check O(length)
     # instead of comparing every pair of hits (long texts have hundreds).
-    negatives = {}
+    # Longer hits claim their tokens first, so the phrases are ranked among
+    # themselves; a one-word hit can then only lose to a phrase or a negative
+    # term on its token, or to a heavier (else smaller, else earlier) one-word
+    # hit of its topic there, which needs no ranking of all hits.
+    blocked = {}
+    negatives, phrases, singles = [], [], {}
     for hit in hits:
         if hit[2].negative:
-            negatives.setdefault(hit[1], set()).update(range(hit[4], hit[5]))
-    ranked = sorted(
-        (hit for hit in hits if not hit[2].negative),
-        key=lambda h: (-(h[5] - h[4]), -h[2].weight, h[4], h[2].term),
-    )
+            negatives.append(hit)
+            blocked.setdefault(hit[1], set()).update(range(hit[4], hit[5]))
+        elif hit[5] - hit[4] > 1:
+            phrases.append(hit)
+        else:
+            old = singles.get((hit[4], hit[1]))
+            if old is None or (-hit[2].weight, hit[2].term) < (-old[2].weight, old[2].term):
+                singles[(hit[4], hit[1])] = hit
+    phrases.sort(key=lambda h: (-(h[5] - h[4]), -h[2].weight, h[4], h[2].term))
     kept, taken = [], {}
-    for hit in ranked:
-        topic, start, end = hit[1], hit[4], hit[5]
-        blocked = negatives.get(topic)
+    for hit in phrases:
+        topic, span = hit[1], range(hit[4], hit[5])
         covered = taken.get(topic)
         if covered is None:
             covered = taken[topic] = set()
-        if end - start == 1:
-            if start in covered or (blocked is not None and start in blocked):
-                continue
-            covered.add(start)
-        else:
-            span = range(start, end)
-            if not covered.isdisjoint(span) or (blocked is not None and not blocked.isdisjoint(span)):
-                continue
-            covered.update(span)
+        stop = blocked.get(topic)
+        if not covered.isdisjoint(span) or (stop is not None and not stop.isdisjoint(span)):
+            continue
+        covered.update(span)
         kept.append(hit)
-    kept += [hit for hit in hits if hit[2].negative]
-    kept.sort(key=lambda h: (h[4], h[1], h[2].negative))
+    for (start, topic), hit in singles.items():
+        covered, stop = taken.get(topic), blocked.get(topic)
+        if (covered is None or start not in covered) and (stop is None or start not in stop):
+            kept.append(hit)
+    if negatives:
+        kept += negatives
+        kept.sort(key=lambda h: (h[4], h[1], h[2].negative))
+    else:  # kept positive hits never share a first token and a topic
+        kept.sort(key=_FIRST_AND_TOPIC)
     return kept
+
+
+_FIRST_AND_TOPIC = operator.itemgetter(4, 1)
 
 
 UMLAUTS = str.maketrans("äöü", "aou")
