@@ -549,15 +549,20 @@ class Matcher:
             if not positive:
                 continue
             topic = self.topics[topic_index]
-            seen = {}
+            # Each kind of place comes as one run (see above), so repetitions are
+            # counted per term within the run, and a new sentence is a new spot.
             sums = {"title": 0.0, "heading": 0.0, "summary": 0.0, "body": 0.0}
-            spots = set()
+            spots = 0
+            current = last_number = last_sentence = None
             for place, number, hit, _where in positive:
+                if place != current:
+                    current, seen, weight = place, {}, weights[place]
+                if number != last_number or hit[0] != last_sentence:
+                    spots += 1
+                    last_number, last_sentence = number, hit[0]
                 ref = hit[2]
-                key = (place, ref.term)
-                repeated = seen[key] = seen.get(key, 0) + 1
-                sums[place] += weights[place] * ref.weight / repeated
-                spots.add((number, hit[0]))
+                repeated = seen[ref.term] = seen.get(ref.term, 0) + 1
+                sums[place] += weight * ref.weight / repeated
             penalty = sum(weights[place] * hit[2].weight for place, _n, hit, _w in negative)
             raw = sums["title"] + sums["heading"] + sums["summary"] + sums["body"] / norm
             score = round(topic.weight * raw - penalty, 3)
@@ -566,7 +571,7 @@ class Matcher:
             strong = score >= topic.threshold / 2
             result[topic.slug] = {
                 "score": score,
-                "places": len(spots),
+                "places": spots,
                 "title": bool(sums["title"]),
                 "evidence": _evidence(positive, sentences) if strong else [],
                 "negative": _evidence(negative, sentences) if strong else [],
