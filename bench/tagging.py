@@ -62,7 +62,7 @@ def measure(root, corpus, dump=None):
     cpu = time.process_time() - started
     if dump:
         with open(dump, "w", encoding="utf-8") as handle:
-            for (title, _summary, _html), (analysis, decision) in zip(texts, results):
+            for (title, _summary, _html), (analysis, decision) in zip(texts, results, strict=True):
                 record = {"title": title, "analysis": analysis, "decision": decision}
                 handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
     return cpu, len(texts), tags

@@ -183,7 +183,7 @@ class Matcher:
         self._relevant = {}
         self._irrelevant = set()
         self._keys = {}
-        self._raw = {}  # whitespace token → raw_info, only when something can count
+        self._raw = {}  # whitespace token → raw_info + (_needs_resolving,), only when something can count
         self._tokens = {}  # whitespace token → its word forms, for phrases and particles
         self._phrase_words = {}  # whitespace token → _phrase_word()
         self._raw_class = {}  # whitespace token → RELEVANT | ENDER bits, for every token seen
@@ -389,7 +389,7 @@ class Matcher:
             for raw in set(compress(words, map(operator.is_, flags, repeat(None)))):
                 info = self.raw_info(raw) if raw != BOUNDARY else None
                 if info is not None:
-                    self._raw[raw] = info
+                    self._raw[raw] = info + (_needs_resolving(info),)
                 classes[raw] = (RELEVANT if info else 0) | (ENDER if raw == BOUNDARY or ending(raw) else 0)
             flags = list(map(classes.__getitem__, words))
         count = len(words) - words.count(BOUNDARY)
@@ -401,14 +401,24 @@ class Matcher:
             starts = sentence_starts(words, list(compress(range(len(words)), map(ENDER.__and__, flags))))
         else:
             starts = [0]
-        hits = []
+        # Most hits are `plain`: positive one-word hits of a token without
+        # phrases, particles or intensifiers, one per topic; they never compete
+        # with each other, so _neutralize only checks whether a phrase or a
+        # negative term covers them. All others compete (`hits`).
+        hits, plain = [], []
         append = hits.append
+        add_plain = plain.append if closing is None else append  # the closing particle's token competes
         raw_map = self._raw
         last = len(words) - 1
         single = len(starts) == 1
+        bisect_right = bisect.bisect_right
         for i in positions:
-            simple, special, particle = raw_map[words[i]]
-            sentence = 0 if single else bisect.bisect_right(starts, i) - 1
+            simple, special, particle, odd = raw_map[words[i]]
+            sentence = 0 if single else bisect_right(starts, i) - 1
+            if not odd:
+                for topic, ref, form in simple:
+                    add_plain((sentence, topic, ref, form, i, i + 1))
+                continue
             if particle is not None:
                 self._separable(words, i, starts[sentence], particle, sentence, append)
             for topic, ref, form in simple:
@@ -436,7 +446,7 @@ class Matcher:
             sentence = len(starts) - 1
             self._separable(words, closing, starts[sentence], (words[closing], self.separable[words[closing]]),
                             sentence, append)
-        return count, _neutralize(hits), words, starts
+        return count, _neutralize(hits, plain), words, starts
 
     def _forms(self, raw):
         """lemmas.tokenize(raw), remembered: phrases and particles look at the same
@@ -579,6 +589,14 @@ class Matcher:
         return {"words": body_words, "topics": result}
 
 
+def _needs_resolving(info):
+    """Must a token with this raw_info() have its hits resolved against each other?"""
+    simple, special, particle = info
+    topics = {topic for topic, _ref, _form in simple}
+    return bool(special or particle is not None or len(topics) < len(simple)
+                or any(ref.negative for _topic, ref, _form in simple))
+
+
 def _better(new, old):
     """Per token and topic one hit: a negative term wins, then the heavier term.
 
@@ -591,14 +609,24 @@ def _better(new, old):
     return (new.weight, new.term) > (old.weight, old.term)
 
 
-def _neutralize(hits):
-    """One hit per topic and stretch of words.
+def _neutralize(hits, plain=()):
+    """One hit per topic and stretch of words, by first token.
 
     A negative term of a topic cancels the positive hits it overlaps
     ("Ruhestörung", "ehrlich gesagt"); of overlapping positive hits the longer
-    one stays ("persönliche Daten" rather than also "Daten").
+    one stays ("persönliche Daten" rather than also "Daten"). `plain` are
+    positive one-word hits that share no token and topic with each other or
+    with a one-word hit of `hits`: only phrases and negative terms can cancel them.
     """
-    if len(hits) < 2:
+    if plain:
+        if not hits:
+            return plain
+        if all(hit[5] - hit[4] == 1 and not hit[2].negative for hit in hits):
+            # Nothing can cancel a plain hit: resolve the rest, merge by position.
+            merged = plain + _neutralize(hits)
+            merged.sort(key=_FIRST)
+            return merged
+    elif len(hits) < 2:
         return hits
     simple = True
     for hit in hits:
@@ -647,14 +675,21 @@ def _neutralize(hits):
         covered, stop = taken.get(topic), blocked.get(topic)
         if (covered is None or start not in covered) and (stop is None or start not in stop):
             kept.append(hit)
-    if negatives:
-        kept += negatives
-        kept.sort(key=lambda h: (h[4], h[1], h[2].negative))
-    else:  # kept positive hits never share a first token and a topic
-        kept.sort(key=_FIRST_AND_TOPIC)
+    if taken or blocked:
+        for hit in plain:
+            covered, stop = taken.get(hit[1]), blocked.get(hit[1])
+            if (covered is None or hit[4] not in covered) and (stop is None or hit[4] not in stop):
+                kept.append(hit)
+    else:
+        kept += plain
+    # Kept positive hits never share a first token and a topic; on a tie with a
+    # negative hit the positive one comes first (a stable sort keeps them so).
+    kept += negatives
+    kept.sort(key=_FIRST_AND_TOPIC)
     return kept
 
 
+_FIRST = operator.itemgetter(4)
 _FIRST_AND_TOPIC = operator.itemgetter(4, 1)
 
 
