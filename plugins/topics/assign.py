@@ -88,7 +88,6 @@ class State:
         self.use_worker = False
         self.store = None
         self.lemma_sizes = None  # (lemmas, known) answers in the lemma cache file
-        self.early_worker = False  # started at `initialized`, for the run about to begin
         self.job = None  # kit.child.Job writing the report JSON and the caches
         self.json_written = False
         self.stale_store = False  # a background process rewrote the cache files
@@ -147,9 +146,7 @@ class State:
             problems.report(logger, where, field, expected)
         self.reported = set()
         self.report = None
-        if not self.early_worker:
-            self.close_worker()
-        self.early_worker = False
+        self.close_worker()
         self.join_background()
         if self.stale_store and self.store is not None and self.engine is not None:
             self.store.load()  # learn the shard files the background process wrote
@@ -347,16 +344,6 @@ class State:
         for doc, key, on, exclude in waiting:
             self._finish(doc, key, on, exclude)
 
-    def start_early(self):
-        """With nothing cached (first build, new taxonomy) on a big site, start the worker
-        now: it loads simplemma's dictionary while Pelican is still reading Markdown,
-        instead of after it, when the tags are already wanted."""
-        if (self.engine is not None and not self.engine.loaded_keys
-                and self.pipeline is None and worker_wanted(self.settings)):
-            self.use_worker = True
-            if self.start_worker() is not None:
-                self.early_worker = True
-
     def start_worker(self):
         """The analysis worker process(es), or None (then texts are analyzed here)."""
         if self.pipeline is None and self.use_worker:
@@ -477,8 +464,12 @@ def taggable(instance):
 
 
 def on_initialized(pelican):
+    # The taxonomy is loaded (and its errors reported) now. The worker starts
+    # with the first text, not here: its pipe threads would keep the speed
+    # plugin from forking to read Markdown on both cores, which costs a cold
+    # build more than the worker's head start saves.
     if enabled(pelican.settings):
-        get_state(pelican.settings).start_early()
+        get_state(pelican.settings)
 
 
 def on_article_generator_init(generator):

@@ -183,7 +183,7 @@ class Matcher:
         self._relevant = {}
         self._irrelevant = set()
         self._keys = {}
-        self._raw = {}  # whitespace token → raw_info, only when something can count
+        self._raw = {}  # whitespace token → raw_info + (_needs_resolving,), only when something can count
         self._tokens = {}  # whitespace token → its word forms, for phrases and particles
         self._phrase_words = {}  # whitespace token → _phrase_word()
         self._raw_class = {}  # whitespace token → RELEVANT | ENDER bits, for every token seen
@@ -389,7 +389,7 @@ class Matcher:
             for raw in set(compress(words, map(operator.is_, flags, repeat(None)))):
                 info = self.raw_info(raw) if raw != BOUNDARY else None
                 if info is not None:
-                    self._raw[raw] = info
+                    self._raw[raw] = info + (_needs_resolving(info),)
                 classes[raw] = (RELEVANT if info else 0) | (ENDER if raw == BOUNDARY or ending(raw) else 0)
             flags = list(map(classes.__getitem__, words))
         count = len(words) - words.count(BOUNDARY)
@@ -401,14 +401,24 @@ class Matcher:
             starts = sentence_starts(words, list(compress(range(len(words)), map(ENDER.__and__, flags))))
         else:
             starts = [0]
-        hits = []
+        # Most hits are `plain`: positive one-word hits of a token without
+        # phrases, particles or intensifiers, one per topic; they never compete
+        # with each other, so _neutralize only checks whether a phrase or a
+        # negative term covers them. All others compete (`hits`).
+        hits, plain = [], []
         append = hits.append
+        add_plain = plain.append if closing is None else append  # the closing particle's token competes
         raw_map = self._raw
         last = len(words) - 1
         single = len(starts) == 1
+        bisect_right = bisect.bisect_right
         for i in positions:
-            simple, special, particle = raw_map[words[i]]
-            sentence = 0 if single else bisect.bisect_right(starts, i) - 1
+            simple, special, particle, odd = raw_map[words[i]]
+            sentence = 0 if single else bisect_right(starts, i) - 1
+            if not odd:
+                for topic, ref, form in simple:
+                    add_plain((sentence, topic, ref, form, i, i + 1))
+                continue
             if particle is not None:
                 self._separable(words, i, starts[sentence], particle, sentence, append)
             for topic, ref, form in simple:
@@ -436,7 +446,7 @@ class Matcher:
             sentence = len(starts) - 1
             self._separable(words, closing, starts[sentence], (words[closing], self.separable[words[closing]]),
                             sentence, append)
-        return count, _neutralize(hits), words, starts
+        return count, _neutralize(hits, plain), words, starts
 
     def _forms(self, raw):
         """lemmas.tokenize(raw), remembered: phrases and particles look at the same
@@ -509,8 +519,13 @@ class Matcher:
     # -- documents ---------------------------------------------------------
 
     def analyze(self, places):
-        """Score every topic with evidence in a document's places (text.Places)."""
-        per_topic = defaultdict(lambda: {"hits": [], "negative": []})
+        """Score every topic with evidence in a document's places (text.Places).
+
+        Hits are kept per topic in reading order, places in PLACE_ORDER (title,
+        summary, headings, body), which is the order the evidence wants: no
+        sorting, and a hit is only looked at again if its topic is strong.
+        """
+        per_topic = {}  # topic index → ([positive hits], [negative hits]) as (place, number, hit, where)
         body_words = 0
         sources = [("title", places.title, False)]
         if places.summary:
@@ -523,27 +538,42 @@ class Matcher:
             count, hits, words, starts = self.scan(text, split)
             if place == "body":
                 body_words = count
-            for sentence, topic, ref, word, _first, _end in hits:
-                if ref.heading and place not in HEADING_PLACES:
+            if not hits:
+                continue
+            where = (words, starts)
+            heading_place = place in HEADING_PLACES
+            for hit in hits:
+                ref = hit[2]
+                if ref.heading and not heading_place:
                     continue
-                bucket = per_topic[topic]["negative" if ref.negative else "hits"]
-                bucket.append((place, (number, sentence), ref, word, (words, starts, sentence)))
+                lists = per_topic.get(hit[1])
+                if lists is None:
+                    lists = per_topic[hit[1]] = ([], [])
+                lists[ref.negative].append((place, number, hit, where))
         norm = max(1.0, (body_words / BODY_NORM_WORDS) ** BODY_NORM_POWER)
+        weights = self.place_weights
         sentences = {}  # one string object per sentence: the pickled cache stores it once
         result = {}
         for topic_index in sorted(per_topic):
-            topic = self.topics[topic_index]
-            data = per_topic[topic_index]
-            if not data["hits"]:
+            positive, negative = per_topic[topic_index]
+            if not positive:
                 continue
-            seen = defaultdict(int)
-            sums = defaultdict(float)
-            spots = set()
-            for place, spot, ref, _word, _where in data["hits"]:
-                seen[(place, ref.term)] += 1
-                sums[place] += self.place_weights[place] * ref.weight / seen[(place, ref.term)]
-                spots.add(spot)
-            penalty = sum(self.place_weights[p] * ref.weight for p, _s, ref, _w, _t in data["negative"])
+            topic = self.topics[topic_index]
+            # Each kind of place comes as one run (see above), so repetitions are
+            # counted per term within the run, and a new sentence is a new spot.
+            sums = {"title": 0.0, "heading": 0.0, "summary": 0.0, "body": 0.0}
+            spots = 0
+            current = last_number = last_sentence = None
+            for place, number, hit, _where in positive:
+                if place != current:
+                    current, seen, weight = place, {}, weights[place]
+                if number != last_number or hit[0] != last_sentence:
+                    spots += 1
+                    last_number, last_sentence = number, hit[0]
+                ref = hit[2]
+                repeated = seen[ref.term] = seen.get(ref.term, 0) + 1
+                sums[place] += weight * ref.weight / repeated
+            penalty = sum(weights[place] * hit[2].weight for place, _n, hit, _w in negative)
             raw = sums["title"] + sums["heading"] + sums["summary"] + sums["body"] / norm
             score = round(topic.weight * raw - penalty, 3)
             # Passing mentions far below the threshold get no evidence: the report
@@ -551,12 +581,20 @@ class Matcher:
             strong = score >= topic.threshold / 2
             result[topic.slug] = {
                 "score": score,
-                "places": len(spots),
+                "places": spots,
                 "title": bool(sums["title"]),
-                "evidence": _evidence(data["hits"], sentences) if strong else [],
-                "negative": _evidence(data["negative"], sentences) if strong else [],
+                "evidence": _evidence(positive, sentences) if strong else [],
+                "negative": _evidence(negative, sentences) if strong else [],
             }
         return {"words": body_words, "topics": result}
+
+
+def _needs_resolving(info):
+    """Must a token with this raw_info() have its hits resolved against each other?"""
+    simple, special, particle = info
+    topics = {topic for topic, _ref, _form in simple}
+    return bool(special or particle is not None or len(topics) < len(simple)
+                or any(ref.negative for _topic, ref, _form in simple))
 
 
 def _better(new, old):
@@ -571,14 +609,24 @@ def _better(new, old):
     return (new.weight, new.term) > (old.weight, old.term)
 
 
-def _neutralize(hits):
-    """One hit per topic and stretch of words.
+def _neutralize(hits, plain=()):
+    """One hit per topic and stretch of words, by first token.
 
     A negative term of a topic cancels the positive hits it overlaps
     ("Ruhestörung", "ehrlich gesagt"); of overlapping positive hits the longer
-    one stays ("persönliche Daten" rather than also "Daten").
+    one stays ("persönliche Daten" rather than also "Daten"). `plain` are
+    positive one-word hits that share no token and topic with each other or
+    with a one-word hit of `hits`: only phrases and negative terms can cancel them.
     """
-    if len(hits) < 2:
+    if plain:
+        if not hits:
+            return plain
+        if all(hit[5] - hit[4] == 1 and not hit[2].negative for hit in hits):
+            # Nothing can cancel a plain hit: resolve the rest, merge by position.
+            merged = plain + _neutralize(hits)
+            merged.sort(key=_FIRST)
+            return merged
+    elif len(hits) < 2:
         return hits
     simple = True
     for hit in hits:
@@ -595,34 +643,54 @@ def _neutralize(hits):
     # Spans are runs of token positions, so two overlap exactly when they share
     # a position: sets of covered positions per topic make each check O(length)
     # instead of comparing every pair of hits (long texts have hundreds).
-    negatives = {}
+    # Longer hits claim their tokens first, so the phrases are ranked among
+    # themselves; a one-word hit can then only lose to a phrase or a negative
+    # term on its token, or to a heavier (else smaller, else earlier) one-word
+    # hit of its topic there, which needs no ranking of all hits.
+    blocked = {}
+    negatives, phrases, singles = [], [], {}
     for hit in hits:
         if hit[2].negative:
-            negatives.setdefault(hit[1], set()).update(range(hit[4], hit[5]))
-    ranked = sorted(
-        (hit for hit in hits if not hit[2].negative),
-        key=lambda h: (-(h[5] - h[4]), -h[2].weight, h[4], h[2].term),
-    )
+            negatives.append(hit)
+            blocked.setdefault(hit[1], set()).update(range(hit[4], hit[5]))
+        elif hit[5] - hit[4] > 1:
+            phrases.append(hit)
+        else:
+            old = singles.get((hit[4], hit[1]))
+            if old is None or (-hit[2].weight, hit[2].term) < (-old[2].weight, old[2].term):
+                singles[(hit[4], hit[1])] = hit
+    phrases.sort(key=lambda h: (-(h[5] - h[4]), -h[2].weight, h[4], h[2].term))
     kept, taken = [], {}
-    for hit in ranked:
-        topic, start, end = hit[1], hit[4], hit[5]
-        blocked = negatives.get(topic)
+    for hit in phrases:
+        topic, span = hit[1], range(hit[4], hit[5])
         covered = taken.get(topic)
         if covered is None:
             covered = taken[topic] = set()
-        if end - start == 1:
-            if start in covered or (blocked is not None and start in blocked):
-                continue
-            covered.add(start)
-        else:
-            span = range(start, end)
-            if not covered.isdisjoint(span) or (blocked is not None and not blocked.isdisjoint(span)):
-                continue
-            covered.update(span)
+        stop = blocked.get(topic)
+        if not covered.isdisjoint(span) or (stop is not None and not stop.isdisjoint(span)):
+            continue
+        covered.update(span)
         kept.append(hit)
-    kept += [hit for hit in hits if hit[2].negative]
-    kept.sort(key=lambda h: (h[4], h[1], h[2].negative))
+    for (start, topic), hit in singles.items():
+        covered, stop = taken.get(topic), blocked.get(topic)
+        if (covered is None or start not in covered) and (stop is None or start not in stop):
+            kept.append(hit)
+    if taken or blocked:
+        for hit in plain:
+            covered, stop = taken.get(hit[1]), blocked.get(hit[1])
+            if (covered is None or hit[4] not in covered) and (stop is None or hit[4] not in stop):
+                kept.append(hit)
+    else:
+        kept += plain
+    # Kept positive hits never share a first token and a topic; on a tie with a
+    # negative hit the positive one comes first (a stable sort keeps them so).
+    kept += negatives
+    kept.sort(key=_FIRST_AND_TOPIC)
     return kept
+
+
+_FIRST = operator.itemgetter(4)
+_FIRST_AND_TOPIC = operator.itemgetter(4, 1)
 
 
 UMLAUTS = str.maketrans("äöü", "aou")
@@ -676,20 +744,26 @@ def _right_ok(right):
 
 
 def _evidence(items, sentences):
-    """At most MAX_EVIDENCE entries, strongest places first, in reading order."""
-    ordered = sorted(items, key=lambda item: (PLACE_ORDER.index(item[0]), item[1]))
+    """At most MAX_EVIDENCE entries, strongest places first, in reading order.
+
+    `items` are (place, source number, hit, (words, starts)) as Matcher.analyze
+    collects them: already in that order (sources in PLACE_ORDER, each
+    source's hits by sentence), so the first MAX_EVIDENCE distinct ones are taken.
+    """
     out, seen = [], set()
-    for place, spot, ref, word, (words, starts, number) in ordered:
+    for place, number, hit, (words, starts) in items:
+        spot = (number, hit[0])
         sentence = sentences.get(spot)
         if sentence is None:
-            sentence = sentences[spot] = sentence_text(words, starts, number)
+            sentence = sentences[spot] = sentence_text(words, starts, hit[0])
+        word = hit[3]
         key = (word.casefold(), sentence)
         if key in seen:
             continue
         seen.add(key)
         if len(sentence) > MAX_SENTENCE_CHARS:
             sentence = _clip(sentence, word)
-        out.append({"word": word, "term": ref.term, "place": place, "sentence": sentence})
+        out.append({"word": word, "term": hit[2].term, "place": place, "sentence": sentence})
         if len(out) >= MAX_EVIDENCE:
             break
     return out

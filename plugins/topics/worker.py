@@ -2,9 +2,9 @@
 
 On a cold build of a large site the analysis (about half a millisecond per
 article plus about a second to load simplemma's dictionary) would otherwise add
-seconds to the build. When nothing is cached the worker starts as Pelican
-starts (assign.State.start_early), so it has loaded the dictionary by the time
-the first texts arrive; otherwise once enough texts miss the cache. Documents
+seconds to the build. The worker starts once enough texts miss the cache,
+after Pelican has read the Markdown (its threads would keep the speed plugin
+from reading on both cores). Documents
 are handed over in `content_object_init`; their automatic tags are merged at
 the latest in `article_generator_pretaxonomy` (articles) and
 `all_generators_finalized` (FAQ entries, notices), always before Pelican

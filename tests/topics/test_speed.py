@@ -6,6 +6,7 @@ Builds that follow one another get the previous output as FINAL_OUTPUT_PATH,
 as the build runner does, so the report JSON is reused where it can be.
 """
 
+import collections
 import json
 import logging
 import os
@@ -251,6 +252,30 @@ def test_overlap_check_by_positions_equals_pairwise_comparison():
             ref = rnd.choice(refs)
             hits.append((0, ref.topic, ref, "w", first, first + rnd.choice((1, 1, 1, 2, 3))))
         assert match._neutralize(list(hits)) == _neutralize_pairwise(list(hits))
+
+
+def test_plain_hits_resolve_as_if_they_competed():
+    """Hits the scan knows to be plain (one-word, positive, alone on their token
+    and topic) give the same result as when all hits compete."""
+    rnd = random.Random(12)
+    refs = [match.Ref(topic, term, weight, negative)
+            for topic in range(3) for term, weight in (("a", 1.0), ("b", 0.5), ("c d", 1.0))
+            for negative in (False, True)]
+    split_some = 0
+    for _ in range(3000):
+        hits = []
+        for _ in range(rnd.randint(0, 14)):
+            first = rnd.randint(0, 20)
+            ref = rnd.choice(refs)
+            hits.append((0, ref.topic, ref, "w", first, first + rnd.choice((1, 1, 1, 2, 3))))
+        hits.sort(key=lambda h: h[4])  # a scan finds hits in reading order
+        singles = collections.Counter((h[4], h[1]) for h in hits if h[5] - h[4] == 1 and not h[2].negative)
+        plain = [h for h in hits if h[5] - h[4] == 1 and not h[2].negative
+                 and singles[(h[4], h[1])] == 1 and rnd.random() < 0.7]
+        rest = [h for h in hits if h not in plain]
+        split_some += bool(plain and rest)
+        assert match._neutralize(rest, plain) == _neutralize_pairwise(list(hits))
+    assert split_some > 1000
 
 
 def test_report_is_hashed_by_its_fingerprint_only(tmp_path):
