@@ -148,6 +148,7 @@ def _locked_build(settings, output, strict, force, started, warm=False):
             collector.problems.append(Problem("error", detail))
     finally:
         outputs.end(stage)
+        pelican_door.forget_memoised_content()
         root.removeHandler(collector)
         reset_signals()  # leave no plugin connected for whatever runs next in this process
         gc.unfreeze()  # a plugin may have frozen objects (speed); a failed build must not keep them

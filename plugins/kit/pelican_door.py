@@ -42,7 +42,7 @@ import logging
 import re
 
 from pelican import cache as pelican_cache
-from pelican import contents, generators, log, paginator, readers, urlwrappers, writers
+from pelican import contents, generators, log, paginator, readers, urlwrappers, utils, writers
 from pelican.utils import get_relative_path, path_to_url
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,9 @@ CHECKS = (
      _content_shape_works),
     ("the template folders (Generator._templates_path)",
      lambda: "_templates_path" in generators.Generator.__init__.__code__.co_names),
+    ("the memoised content methods (utils.memoized.cache)",
+     lambda: isinstance(vars(contents.Content)["get_content"], utils.memoized)
+     and isinstance(vars(contents.Content)["get_content"].cache, dict)),
     ("the log de-duplication (LimitFilter._raised_messages, _group_count)",
      lambda: isinstance(log.LimitFilter._raised_messages, set) and isinstance(log.LimitFilter._group_count, dict)),
     ("Writer.write_file (pagination and page context repeated here)",
@@ -231,6 +234,26 @@ def published_sources(document):
 def template_folders(generator):
     """The generator's template folders, the theme's first and overrides last."""
     return list(generator._templates_path)
+
+
+# -- between builds in one process -------------------------------------------------
+
+
+def forget_memoised_content():
+    """Empty the caches of Pelican's `@memoized` content methods (`get_content`,
+    `get_summary`). They live on the class and are keyed by the content object, so
+    without this every document of every build stays in memory in a process that
+    builds again and again (the live-reload server, tests)."""
+    for klass in (contents.Content, *_subclasses_of(contents.Content)):
+        for value in vars(klass).values():
+            if isinstance(value, utils.memoized):
+                value.cache.clear()
+
+
+def _subclasses_of(klass):
+    for sub in klass.__subclasses__():
+        yield sub
+        yield from _subclasses_of(sub)
 
 
 # -- logging ------------------------------------------------------------------------

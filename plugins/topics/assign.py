@@ -44,7 +44,10 @@ logger = logging.getLogger(__name__)
 
 # Pelican's own static pages are not tagged; every other Content subclass is.
 SKIP_TYPES = (Page, Static)
-MAX_STATES = 4
+# A process runs one build at a time (the build lock), and a state holds its
+# build's documents and report: when the next build starts, the last one's
+# state is let go, so a long-lived process (live reload, tests) keeps one.
+MAX_STATES = 1
 # Below this many documents the report and caches are written in the build process.
 BACKGROUND_MINIMUM = 200
 # The background work's name in messages.
@@ -449,7 +452,7 @@ def get_state(settings):
             return state
     state = State(settings)
     _states.insert(0, state)
-    for old in _states[MAX_STATES:]:  # a long-lived process (livereload) leaves no process behind
+    for old in _states[MAX_STATES:]:  # and leaves no worker process behind
         old.close_worker()
         old.join_background()
     del _states[MAX_STATES:]

@@ -3,10 +3,12 @@ writes: the same cases as the incremental equivalence tests, built one after
 another in one warm process (parsed documents, caches and compiled templates
 kept in memory), with the clock moving between them."""
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
+from pelican.contents import Content
 
 from build.live import WarmBuilder
 from speed import warm
@@ -80,3 +82,22 @@ def test_an_edit_with_a_mistake_keeps_the_last_good_site_and_the_fix_builds(live
     assert {p: p.read_bytes() for p in sorted((tmp_path / "out").rglob("*")) if p.is_file()} == before
     article.write_text(good.rstrip("\n") + "\n\nBerichtigt.\n", encoding="utf-8")
     _warm_then_cold(site, builder, tmp_path / "fixed")
+
+
+def _live_documents():
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Content))
+
+
+def test_warm_builds_do_not_keep_the_documents_of_earlier_builds(live):
+    """Pelican memoises get_content and get_summary on the class, keyed by the
+    document: a server that builds again and again must not keep every build's
+    documents (a leak of about 60 MB per edit at 4,000 articles)."""
+    site, builder = live
+    article = sorted((site.content / "artikel").glob("*.md"))[1]
+    after_one = _live_documents()
+    for number in range(3):
+        _edit(article, lambda t, n=number: t.rstrip("\n") + f"\n\nAbsatz {n}.\n")
+        assert builder.build().ok
+    assert after_one > 0
+    assert _live_documents() <= after_one
