@@ -216,8 +216,21 @@ def recording():
 
 def may_fork():
     """The fork policy (see the module docstring): POSIX fork, main thread, no other thread."""
-    return (hasattr(os, "fork") and threading.current_thread() is threading.main_thread()
-            and threading.active_count() == 1)
+    return why_not_fork() is None
+
+
+def why_not_fork():
+    """None when the policy allows a fork, else the reason in a few words. Logged at
+    debug level where work stays in this process: the result is the same, but a
+    build that should use two cores and uses one is otherwise hard to notice."""
+    if not hasattr(os, "fork"):
+        return "this system has no fork"
+    if threading.current_thread() is not threading.main_thread():
+        return f"called from thread {threading.current_thread().name!r}, not the main thread"
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    if others:
+        return "other threads are running: " + ", ".join(sorted(others)[:5])
+    return None
 
 
 def workers(setting=None):
@@ -385,11 +398,14 @@ def start(work, what):
     Where the fork policy says no or the fork fails, work() runs here and now.
     `what` names the work in messages ("rendering pages").
     """
-    if may_fork():
+    reason = why_not_fork()
+    if reason is None:
         try:
             return Job.forked(work, what)
         except OSError as exc:
             logger.debug("%s: no child process (%s); done in this process", what, exc)
+    else:
+        logger.debug("%s: no child process (%s); done in this process", what, reason)
     return Job.here(work, what)
 
 
@@ -408,7 +424,11 @@ def split(work, items, *, workers, minimum, what):
     """
     items = list(items)
     workers = min(workers, len(items))
-    if workers < 2 or len(items) < minimum or not may_fork():
+    if workers < 2 or len(items) < minimum:
+        return [work(items)]
+    reason = why_not_fork()
+    if reason is not None:
+        logger.debug("%s: one process instead of %d (%s)", what, workers, reason)
         return [work(items)]
     shares = [items[index::workers] for index in range(workers)]
     jobs = []

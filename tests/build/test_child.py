@@ -42,15 +42,20 @@ def test_too_little_work_stays_in_this_process():
     assert shares == [[(os.getpid(), i * 2) for i in range(5)]]
 
 
-def test_no_fork_while_another_thread_runs():
+def test_no_fork_while_another_thread_runs(caplog):
     release = threading.Event()
-    waiter = threading.Thread(target=release.wait, daemon=True)
+    waiter = threading.Thread(target=release.wait, daemon=True, name="pipe-reader")
     waiter.start()
     try:
         assert not child.may_fork()
-        assert child.run(os.getpid, "asking") == os.getpid()
-        shares = child.split(_pids_and_doubles, range(40), workers=2, minimum=1, what="doubling")
+        with caplog.at_level(logging.DEBUG, logger="kit.child"):
+            assert child.run(os.getpid, "asking") == os.getpid()
+            shares = child.split(_pids_and_doubles, range(40), workers=2, minimum=1, what="doubling")
         assert {pid for share in shares for pid, _ in share} == {os.getpid()}
+        # Why it stayed in one process is said, for whoever wonders where the second core went.
+        said = [r.getMessage() for r in caplog.records if r.name == "kit.child"]
+        assert "asking: no child process (other threads are running: pipe-reader); done in this process" in said
+        assert "doubling: one process instead of 2 (other threads are running: pipe-reader)" in said
     finally:
         release.set()
         waiter.join()
