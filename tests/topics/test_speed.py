@@ -240,17 +240,25 @@ def _neutralize_pairwise(hits):
     return kept
 
 
+RANDOM_REFS = [match.Ref(topic, term, weight, negative)
+               for topic in range(3) for term, weight in (("a", 1.0), ("b", 0.5), ("c d", 1.0))
+               for negative in (False, True)]
+
+
+def _random_hits(rnd):
+    """Up to 14 hits of one- to three-token terms on 21 tokens, overlapping at random."""
+    hits = []
+    for _ in range(rnd.randint(0, 14)):
+        first = rnd.randint(0, 20)
+        ref = rnd.choice(RANDOM_REFS)
+        hits.append((0, ref.topic, ref, "w", first, first + rnd.choice((1, 1, 1, 2, 3))))
+    return hits
+
+
 def test_overlap_check_by_positions_equals_pairwise_comparison():
     rnd = random.Random(11)
-    refs = [match.Ref(topic, term, weight, negative)
-            for topic in range(3) for term, weight in (("a", 1.0), ("b", 0.5), ("c d", 1.0))
-            for negative in (False, True)]
     for _ in range(3000):
-        hits = []
-        for _ in range(rnd.randint(0, 14)):
-            first = rnd.randint(0, 20)
-            ref = rnd.choice(refs)
-            hits.append((0, ref.topic, ref, "w", first, first + rnd.choice((1, 1, 1, 2, 3))))
+        hits = _random_hits(rnd)
         assert match._neutralize(list(hits)) == _neutralize_pairwise(list(hits))
 
 
@@ -258,16 +266,9 @@ def test_plain_hits_resolve_as_if_they_competed():
     """Hits the scan knows to be plain (one-word, positive, alone on their token
     and topic) give the same result as when all hits compete."""
     rnd = random.Random(12)
-    refs = [match.Ref(topic, term, weight, negative)
-            for topic in range(3) for term, weight in (("a", 1.0), ("b", 0.5), ("c d", 1.0))
-            for negative in (False, True)]
     split_some = 0
     for _ in range(3000):
-        hits = []
-        for _ in range(rnd.randint(0, 14)):
-            first = rnd.randint(0, 20)
-            ref = rnd.choice(refs)
-            hits.append((0, ref.topic, ref, "w", first, first + rnd.choice((1, 1, 1, 2, 3))))
+        hits = _random_hits(rnd)
         hits.sort(key=lambda h: h[4])  # a scan finds hits in reading order
         singles = collections.Counter((h[4], h[1]) for h in hits if h[5] - h[4] == 1 and not h[2].negative)
         plain = [h for h in hits if h[5] - h[4] == 1 and not h[2].negative
