@@ -20,6 +20,7 @@ import urllib.request
 import pytest
 from websockets.sync.client import connect
 
+from build import live
 from tests.speed.test_incremental_equivalence import Site
 from tests.support.server import free_port, stop_group
 from tests.support.sites import FIXED_NOW, ROOT
@@ -186,3 +187,20 @@ def test_when_the_first_build_fails_every_address_shows_the_problems_until_the_f
             assert json.loads(browser.recv(timeout=10))["command"] == "reload"
         status, text = _answer(base + "/")
         assert status == 200 and "Die Website konnte nicht gebaut werden" not in text
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("content/artikel/neu.md", "content"),
+    ("content/bilder/foto.png", "content"),
+    ("theme/templates/article.html", "content"),
+    ("plugins/topics/match.py", "restart"),
+    ("pelicanconf.py", "restart"),
+    ("publishconf.py", "restart"),
+    ("plugins/topics/README.md", None),
+    ("output/index.html", None),
+    (".cache/speed/manifest.cbor", None),
+])
+def test_what_a_change_means_to_the_builder(tmp_path, path, kind):
+    """Content and theme rebuild warm; code and settings are imported once per
+    process, so a change there restarts the builder; anything else is ignored."""
+    assert live._kind(str(tmp_path / path), str(tmp_path)) == kind
