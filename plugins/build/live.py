@@ -15,6 +15,10 @@ Two processes:
   also while a build runs, and reloads the browsers when the builder says a
   new build is in place.
 
+After an edit to the text of one article or page, the builder first renders
+that page alone from the last good build and the child serves it in place of
+the built file (build.preview), then it builds the whole site.
+
 The builder has no threads, so its builds fork their reading and rendering
 workers like any build (kit.child). A change to plugins or settings restarts
 the builder (code and settings are imported once per process). A build with
@@ -30,6 +34,7 @@ import time
 from jinja2 import BytecodeCache
 
 from . import run
+from .preview import Preview
 
 WATCH_DEBOUNCE_MS = 30
 
@@ -60,15 +65,25 @@ class WarmBuilder:
         self.overrides["SPEED_WARM"] = True
         self.search = search
         self.templates = MemoryBytecodeCache()
+        self.generators = []
+
+    def _keep_generators(self, generators):
+        self.generators = list(generators)
 
     def build(self, search=None):
-        """One build; the search index only when asked (the previous one is kept otherwise)."""
+        """One build; the search index only when asked (the previous one is kept otherwise).
+        After a good build, `generators` holds its generators (for build.preview)."""
         overrides = dict(self.overrides, SEARCH_INDEX=self.search if search is None else search)
         settings = run.load_settings(self.settings_file, overrides)
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
         environment["bytecode_cache"] = self.templates
         settings["JINJA_ENVIRONMENT"] = environment
-        return run.build(settings=settings, what="invoke livereload", warm=True)
+        self.generators = []
+        result = run.build(settings=settings, what="invoke livereload", warm=True,
+                           on_generators=self._keep_generators)
+        if not result.ok:
+            self.generators = []
+        return result
 
 
 def _kind(path, root):
@@ -85,11 +100,19 @@ def _kind(path, root):
 class LiveServer:
     """The builder's loop around the serving child."""
 
-    def __init__(self, root, host, port, builder, restart):
+    def __init__(self, root, host, port, builder, restart, preview=True):
         self.root, self.host, self.port = root, host, int(port)
         self.builder = builder
         self.restart = restart
         self.server = None
+        self.preview = Preview() if preview else None
+        self.kept()
+
+    def kept(self):
+        """Hand the builder's last good build to the preview."""
+        if self.preview is not None and self.builder.generators:
+            self.preview.keep(self.builder.generators)
+            self.builder.generators = []
 
     def start_serving(self, output):
         plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -112,11 +135,27 @@ class LiveServer:
         """The serving child shows the problems where there is no site to show."""
         self._tell("problems " + json.dumps([str(p) for p in result.problems if p.level == "error"]))
 
-    def rebuild(self, names):
+    def show_preview(self, paths, started):
+        """Serve the edited page at once when build.preview can render it alone."""
+        if self.preview is None:
+            return
+        for path in self.preview.noticed(paths):
+            page = self.preview.render(path)
+            if page is not None:
+                name, file = page
+                self._tell("preview " + json.dumps({name: file}))
+                print(f"Preview of /{name.removesuffix('index.html')} served "
+                      f"{time.perf_counter() - started:.2f} s after the change; building the site …",
+                      flush=True)
+        self.preview.forget()
+
+    def rebuild(self, names, paths=()):
         started = time.perf_counter()
         shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
         print(f"Changed: {shown}", flush=True)
+        self.show_preview(paths, started)
         result = self.builder.build()
+        self.kept()
         print(result.report(), flush=True)
         if result.ok:
             self.reload()
@@ -143,9 +182,11 @@ class LiveServer:
                 self.restart()
                 return
             if "content" in kinds:
-                self.rebuild(names)
+                self.rebuild(names, sorted({path for _change, path in changes}))
 
     def stop(self):
+        if self.preview is not None:
+            self.preview.close()
         if self.server is not None and self.server.poll() is None:
             try:
                 self.server.stdin.close()

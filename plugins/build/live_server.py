@@ -3,10 +3,13 @@
 Started by build.live as a child process. It serves the built site (the
 site's own 404 page for a miss, build.server) and the live-reload websocket
 that pages connect to, and watches nothing itself: the builder tells it on
-its standard input when a build is in place ("reload") and when one failed
-("problems" and the problems as a JSON list), and it tells the browsers at
-once. While there is no site at all (the first build failed), every address
-shows the problems in German and reloads by itself once a build succeeds.
+its standard input when a build is in place ("reload"), when one failed
+("problems" and the problems as a JSON list) and when it has the preview of
+an edited page ("preview" and {output name: file}, build.preview), and it
+tells the browsers at once. A preview is served in place of the built file
+until the next build is in place, or withdrawn when that build failed.
+While there is no site at all (the first build failed), every address shows
+the problems in German and reloads by itself once a build succeeds.
 When the builder goes away (its end of the pipe closes), it stops too.
 
     python -m build.live_server ROOT HOST PORT
@@ -61,6 +64,7 @@ def main(root, host, port):
     loop = ioloop.IOLoop.current()
     commands = sys.stdin.buffer
     problems = []
+    previews = {}
 
     def on_command(fd, events):
         line = commands.readline()
@@ -70,12 +74,19 @@ def main(root, host, port):
         command, _, rest = line.decode("utf-8").strip().partition(" ")
         if command == "reload":
             problems.clear()
+            previews.clear()
+            LiveReloadHandler.reload_waiters(path="*")
+        elif command == "preview":
+            previews.update(json.loads(rest))
             LiveReloadHandler.reload_waiters(path="*")
         elif command == "problems":
             problems[:] = json.loads(rest)
+            if previews:  # back to the last good site
+                previews.clear()
+                LiveReloadHandler.reload_waiters(path="*")
 
     loop.add_handler(commands.fileno(), on_command, ioloop.IOLoop.READ)
-    server = livereload_server(without_site=lambda: page_without_site(problems, port))
+    server = livereload_server(without_site=lambda: page_without_site(problems, port), previews=previews)
     server.serve(host=host, port=int(port), root=root, default_filename="index.html",
                  open_url_delay=None, restart_delay=0)
 

@@ -17,6 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from pelican import Pelican
+from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
@@ -59,17 +60,18 @@ def load_settings(settings_file="pelicanconf.py", overrides=None):
 
 
 def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None, force=False,
-          warm=False, what="build", lock_timeout=600.0):
+          warm=False, what="build", lock_timeout=600.0, on_generators=None):
     """Build the site atomically. `strict` makes every warning fatal (invoke check);
     `force` builds even when nothing changed since the last good build; `warm` (the
     live-reload server, which knows something changed) skips the up-to-date check
-    and its stamp altogether."""
+    and its stamp altogether; `on_generators` is called with Pelican's generators
+    once they have read everything (all_generators_finalized)."""
     started = time.perf_counter()
     settings = settings or load_settings(settings_file, overrides)
     output = os.path.abspath(settings["OUTPUT_PATH"])
     try:
         with lock.exclusive(output, what, timeout=lock_timeout):
-            return _locked_build(settings, output, strict, force, started, warm)
+            return _locked_build(settings, output, strict, force, started, warm, on_generators)
     except lock.LockTimeout as exc:
         return BuildResult(ok=False, output=output, problems=[Problem("error", str(exc))],
                            seconds=time.perf_counter() - started)
@@ -95,7 +97,7 @@ def _failed(output, started, problems):
     return BuildResult(ok=False, output=output, problems=problems, seconds=time.perf_counter() - started)
 
 
-def _locked_build(settings, output, strict, force, started, warm=False):
+def _locked_build(settings, output, strict, force, started, warm=False, on_generators=None):
     if warm:
         inputs = None
         uptodate.forget(settings)  # the output is about to change without a stamp of its own
@@ -125,6 +127,8 @@ def _locked_build(settings, output, strict, force, started, warm=False):
     root.addHandler(collector)
     pelican_door.reset_log_deduplication()
     reset_signals()
+    if on_generators is not None:
+        pelican_signals.all_generators_finalized.connect(on_generators)
     outputs.begin(stage)  # every address is claimed by one source (kit.outputs)
     try:
         Pelican(settings).run()

@@ -108,14 +108,27 @@ def make_server(root, host, port, command="serve"):
         raise PortUnavailable(_port_message(exc, host, int(port), command)) from None
 
 
-def livereload_server(without_site=None):
+def livereload_server(without_site=None, previews=None):
     """livereload's Server whose static files answer a miss with the site's 404 page.
     `without_site()`, when given, is the page (bytes) for a miss while there is no
-    site at all, e.g. because the first build failed; None for the usual answer."""
+    site at all, e.g. because the first build failed; None for the usual answer.
+    `previews` ({output name: file}, kept up to date by the caller) are served in
+    place of the built files of those names."""
     from livereload import Server
     from livereload.handlers import StaticFileHandler
 
     class SiteStaticFileHandler(StaticFileHandler):
+        def validate_absolute_path(self, root, absolute_path):
+            found = super().validate_absolute_path(root, absolute_path)
+            if found and previews:
+                name = os.path.relpath(os.path.realpath(found), os.path.realpath(root)).replace(os.sep, "/")
+                if name in previews:
+                    # Tornado keeps the stat of the file validated above; size and
+                    # time must be the preview's, so it stats the path returned.
+                    vars(self).pop("_stat_result", None)
+                    return previews[name]
+            return found
+
         def write_error(self, status_code, **kwargs):
             page = os.path.join(self.root, NOT_FOUND_PAGE)
             instead = without_site() if without_site and not os.path.isfile(page) else None

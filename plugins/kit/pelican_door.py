@@ -22,7 +22,10 @@ The others: the editorial checks read a document's links and images in its
 HTML before Pelican replaces `{filename}` links (`_content`, or a plugin's
 `_get_content`, as Pelican's `get_content` does), the site's published files
 (`_context`) and the theme's template folders (`Generator._templates_path`);
-social posts start from the same HTML; the build runner resets Pelican's log
+social posts start from the same HTML; the live-reload server's preview of an
+edited page gives a copy of the document new reader HTML (`_content`) and
+renders its page as the generators would (`ArticlesGenerator.generate_articles`,
+`PagesGenerator.generate_output`, repeated here); the build runner resets Pelican's log
 de-duplication (`LimitFilter._raised_messages`, `_group_count`) between
 builds in one process.
 
@@ -35,6 +38,7 @@ itself. The output is the same, only slower; the warning fails `invoke
 check`, so an upgrade of Pelican is looked at before it is published.
 """
 
+import copy as copy_module
 import hashlib
 import importlib.metadata
 import inspect
@@ -53,6 +57,8 @@ SUPPORTED = {(4, 12)}
 KNOWN_SOURCES = {
     "Writer.write_file": "6a604ad67bbeec99",
     "Writer._open_w": "69700ea0b4668663",
+    "ArticlesGenerator.generate_articles": "5494d418a930a36f",
+    "PagesGenerator.generate_output": "5344de17ecd82b4c",
 }
 # Attributes of content objects that are Pelican's own bookkeeping, not data of
 # the document: the raw HTML (hashed on its own), the site context, the summary
@@ -124,6 +130,12 @@ CHECKS = (
      lambda: _source_digest(writers.Writer.write_file) == KNOWN_SOURCES["Writer.write_file"]),
     ("Writer._open_w (the overwrite rule repeated here)",
      lambda: _source_digest(writers.Writer._open_w) == KNOWN_SOURCES["Writer._open_w"]),
+    ("how generators write a document's own page (ArticlesGenerator.generate_articles, "
+     "PagesGenerator.generate_output)",
+     lambda: _source_digest(generators.ArticlesGenerator.generate_articles)
+     == KNOWN_SOURCES["ArticlesGenerator.generate_articles"]
+     and _source_digest(generators.PagesGenerator.generate_output)
+     == KNOWN_SOURCES["PagesGenerator.generate_output"]),
     ("Writer.write_feed's parameters",
      lambda: _parameters(writers.Writer.write_feed) == (
          "self", "elements", "context", "path", "url", "feed_type", "override_output", "feed_title")),
@@ -234,6 +246,35 @@ def published_sources(document):
 def template_folders(generator):
     """The generator's template folders, the theme's first and overrides last."""
     return list(generator._templates_path)
+
+
+def with_new_text(document, html):
+    """A copy of `document` whose reader HTML is `html`; everything else (metadata,
+    URLs, what plugins attached) is shared with the original."""
+    copy = copy_module.copy(document)
+    copy._content = html
+    return copy
+
+
+def own_page(generator, document):
+    """(output name, HTML) of the page of `document` itself, rendered as `generator`
+    writes it in a build (ArticlesGenerator.generate_articles,
+    PagesGenerator.generate_output, then Writer.write_file); None for a document
+    of any other generator (plugins write theirs their own way)."""
+    if isinstance(generator, generators.ArticlesGenerator):
+        values = {"article": document, "category": getattr(document, "category", None), "blog": True}
+    elif isinstance(generator, generators.PagesGenerator):
+        values = {"page": document}
+    else:
+        return None
+    settings, context = generator.settings, generator.context
+    pages = pages_to_write(settings, document.save_as, document.url, values, None, None)
+    if len(pages) != 1:
+        return None
+    name, own = pages[0]
+    local = shared_context(context)
+    local.update(page_values(name, own, settings["RELATIVE_URLS"]))
+    return name, render_page(generator.get_template(document.template), local, context)
 
 
 # -- between builds in one process -------------------------------------------------

@@ -148,7 +148,10 @@ def test_a_saved_edit_is_served_and_the_browser_reloads_and_a_mistake_keeps_the_
         _hello(browser, base + address)
 
         path.write_text(original.rstrip("\n") + "\n\nGerade gespeichert: ein neuer Absatz.\n", encoding="utf-8")
-        output.wait_for("Reloaded the browsers")
+        output.wait_for(f"Preview of {address} served")  # the edited page first (build.preview) …
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert "Gerade gespeichert: ein neuer Absatz." in _page(base + address)
+        output.wait_for("Reloaded the browsers")  # … then the whole site
         assert json.loads(browser.recv(timeout=10))["command"] == "reload"
         assert "Gerade gespeichert: ein neuer Absatz." in _page(base + address)
 

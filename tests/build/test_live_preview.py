@@ -1,0 +1,242 @@
+"""The live-reload server's preview of an edited page (build.preview).
+
+After an edit to the text alone of one article or page, the page is rendered
+by itself from the last good build and must be byte for byte the page the
+build that follows writes; any other change gets no preview; a preview never
+touches output/. The serving half: a preview is served in place of the built
+file, the browsers reload, and it is withdrawn by the next build, good or
+failed.
+"""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from websockets.sync.client import connect
+
+from build.live import LiveServer, WarmBuilder
+from kit import pelican_door
+from tests.build.test_live_reload import _hello
+from tests.speed.test_incremental_equivalence import Site, _assert_same_tree
+from tests.support.server import free_port, stop_group
+from tests.support.sites import FIXED_NOW, ROOT
+
+PLUGINS = os.path.join(ROOT, "plugins")
+ARTICLE = "kritik-ist-ein-geschenk"
+NEW_TEXT = "Ein Absatz, gerade eben gespeichert."
+
+
+class Live:
+    """The builder half of `make serve` in this process (no serving child)."""
+
+    def __init__(self, tmp_path, now=FIXED_NOW):
+        self.site = Site(tmp_path / "site")
+        self.output = tmp_path / "out"
+        overrides = {"PATH": str(self.site.content), "THEME": str(self.site.theme),
+                     "OUTPUT_PATH": str(self.output), "CACHE_PATH": str(tmp_path / "cache"),
+                     "PLUGIN_PATHS": [PLUGINS], "SITE_NOW": now}
+        self.builder = WarmBuilder(os.path.join(ROOT, "pelicanconf.py"), overrides)
+        first = self.builder.build()
+        assert first.ok, first.report()
+        self.server = LiveServer(str(self.site.base), "127.0.0.1", free_port(), self.builder,
+                                 restart=lambda: None)
+        self.preview = self.server.preview
+        self.preview.folder = str(tmp_path / "preview")
+
+    def edit(self, path, old, new):
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def add_paragraph(self, path, paragraph=NEW_TEXT):
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{paragraph}\n", encoding="utf-8")
+
+    def preview_of(self, *paths):
+        """What the server would serve before building: (output name, file) or None."""
+        found = self.preview.noticed([str(p) for p in paths])
+        return self.preview.render(found[0]) if found else None
+
+    def build(self):
+        self.preview.forget()
+        result = self.builder.build()
+        self.server.kept()
+        return result
+
+
+@pytest.fixture
+def live(tmp_path):
+    live = Live(tmp_path)
+    yield live
+    live.server.stop()
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("now", [FIXED_NOW, None], ids=["frozen clock", "clock running"])
+def test_the_preview_of_a_text_edit_is_the_page_the_build_then_writes(tmp_path, now):
+    live = Live(tmp_path, now=now)
+    try:
+        path = live.site.article(ARTICLE)
+        before = _tree(live.output)
+        live.add_paragraph(path)
+
+        name, file = live.preview_of(path)
+
+        assert name == f"artikel/{ARTICLE}/index.html"
+        preview = open(file, "rb").read()
+        assert NEW_TEXT.encode() in preview
+        assert not file.startswith(str(live.output))
+        assert _tree(live.output) == before  # output/ is only ever a whole build
+        assert live.build().ok
+        assert (live.output / name).read_bytes() == preview
+    finally:
+        live.server.stop()
+
+
+def test_every_later_text_edit_gets_its_preview_and_the_site_stays_a_cold_build(live, tmp_path):
+    path = live.site.article(ARTICLE)
+    for number in range(3):
+        live.add_paragraph(path, f"Absatz Nummer {number}.")
+        name, file = live.preview_of(path)
+        assert f"Absatz Nummer {number}.".encode() in open(file, "rb").read()
+        assert live.build().ok
+        assert (live.output / name).read_bytes() == open(file, "rb").read()
+    live.site.overrides["SEARCH_INDEX"] = False  # the server indexes only when asked (--search)
+    live.site.build(tmp_path / "cold", tmp_path / "cold-cache")
+    _assert_same_tree(live.output, tmp_path / "cold")
+
+
+def test_a_page_of_the_site_gets_a_preview_too(live):
+    path = live.site.content / "seiten" / "impressum.md"
+    live.add_paragraph(path)
+    name, file = live.preview_of(path)
+    assert name.endswith("index.html") and NEW_TEXT.encode() in open(file, "rb").read()
+    assert live.build().ok
+    assert (live.output / name).read_bytes() == open(file, "rb").read()
+
+
+@pytest.mark.parametrize("change", ["title", "tags", "new metadata line", "metadata line removed"])
+def test_a_changed_metadata_line_goes_straight_to_the_build(live, change):
+    path = live.site.article(ARTICLE)
+    text = path.read_text(encoding="utf-8")
+    header, body = text.split("\n\n", 1)
+    if change == "title":
+        header = header.replace("Title: Kritik ist ein Geschenk", "Title: Beschwerden sind wertvoll")
+    elif change == "tags":
+        header = "\n".join(line + ", Kiel" if line.startswith("Tags:") else line for line in header.split("\n"))
+    elif change == "new metadata line":
+        header += "\nSummary: Eine neue Zusammenfassung."
+    else:
+        header = "\n".join(header.split("\n")[:-1])
+    path.write_text(f"{header}\n\n{body}\n\n{NEW_TEXT}\n", encoding="utf-8")
+    assert live.preview_of(path) is None
+
+
+def test_no_preview_for_several_files_a_new_file_an_faq_entry_or_a_text_the_reader_refuses(live):
+    first, second = live.site.article(ARTICLE), sorted((live.site.content / "artikel").glob("*.md"))[0]
+    assert first != second
+    live.add_paragraph(first)
+    live.add_paragraph(second)
+    assert live.preview_of(first, second) is None
+
+    new = live.site.content / "artikel" / "ganz-neu.md"
+    new.write_text("Title: Ganz neu\nDate: 2026-11-20 10:00\nCategory: Kundendialog\n\nText.\n", encoding="utf-8")
+    assert live.preview_of(new) is None
+
+    faq = sorted((live.site.content / "faq").glob("*.md"))[0]
+    live.add_paragraph(faq)
+    assert live.preview_of(faq) is None
+
+    third = sorted((live.site.content / "artikel").glob("*.md"))[2]
+    header = third.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    third.write_text(header + "\n\n<!-- nur ein Kommentar -->\n", encoding="utf-8")  # "text: empty"
+    assert live.preview_of(third) is None
+
+
+def test_after_a_failed_build_a_file_whose_metadata_changed_waits_for_a_good_build(live):
+    path = live.site.article(ARTICLE)
+    live.edit(path, "Title: Kritik ist ein Geschenk", "Title: Kritik ist ein Geschenk\nDate: 32.13.2026")
+    assert live.preview_of(path) is None
+    assert not live.build().ok
+    live.add_paragraph(path)  # metadata as in the failed build, text changed
+    assert live.preview_of(path) is None  # the last good build has other metadata
+    live.edit(path, "\nDate: 32.13.2026", "")
+    assert live.preview_of(path) is None
+    assert live.build().ok
+    live.add_paragraph(path, "Noch ein Absatz.")
+    assert live.preview_of(path) is not None
+
+
+def test_no_preview_when_the_kit_does_not_know_this_pelican(live, monkeypatch):
+    monkeypatch.setattr(pelican_door, "is_open", lambda: False)
+    path = live.site.article(ARTICLE)
+    live.add_paragraph(path)
+    assert live.preview_of(path) is None
+
+
+# -- the serving child ------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _serving_child(output):
+    port = free_port()
+    child = subprocess.Popen([sys.executable, "-m", "build.live_server", str(output), "127.0.0.1", str(port)],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             cwd=ROOT, env=dict(os.environ, PYTHONPATH=PLUGINS), start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            _get(base + "/")
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the serving child did not answer"
+            time.sleep(0.1)
+    try:
+        yield base, lambda line: (child.stdin.write(line.encode() + b"\n"), child.stdin.flush())
+    finally:
+        stop_group(child)
+        child.stdin.close()
+
+
+def _get(url):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read().decode("utf-8")
+
+
+def test_the_child_serves_a_preview_until_the_next_build_and_withdraws_it_when_that_build_failed(tmp_path):
+    output, previews = tmp_path / "out", tmp_path / "previews"
+    (output / "artikel" / "a").mkdir(parents=True)
+    (output / "index.html").write_text("<p>Startseite</p>", encoding="utf-8")
+    (output / "artikel" / "a" / "index.html").write_text("<p>gebaut</p>", encoding="utf-8")
+    (previews / "1").mkdir(parents=True)
+    (previews / "1" / "a.html").write_text("<p>Vorschau mit längerem Text</p>", encoding="utf-8")
+    (previews / "2").mkdir()
+    (previews / "2" / "a.html").write_text("<p>zweite Vorschau</p>", encoding="utf-8")
+
+    with _serving_child(output) as (base, tell), \
+            connect(base.replace("http", "ws") + "/livereload", open_timeout=10) as browser:
+        _hello(browser, base + "/artikel/a/")
+        tell("preview " + json.dumps({"artikel/a/index.html": str(previews / "1" / "a.html")}))
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert _get(base + "/artikel/a/") == "<p>Vorschau mit längerem Text</p>"
+        assert _get(base + "/artikel/a/index.html") == "<p>Vorschau mit längerem Text</p>"
+        assert _get(base + "/") == "<p>Startseite</p>"
+
+        tell("reload")  # the build is in place
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert _get(base + "/artikel/a/") == "<p>gebaut</p>"
+
+        tell("preview " + json.dumps({"artikel/a/index.html": str(previews / "2" / "a.html")}))
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert _get(base + "/artikel/a/") == "<p>zweite Vorschau</p>"
+        tell("problems " + json.dumps(["content/artikel/a.md: Date: …"]))
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"  # back to the last good site
+        assert _get(base + "/artikel/a/") == "<p>gebaut</p>"
