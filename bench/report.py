@@ -94,9 +94,4 @@ def summary(results):
         lines.append(f"peak memory of {label}: {_number(first.own_rss_mb, 0)} MB through its first build, "
                      f"{last.own_rss_mb:.0f} MB after {edits} edits{verdict if ours == 'live reload' else ''}; "
                      f"largest process of its tree {_number(last.peak_rss_mb, 0)} MB")
-    for m in results:
-        if m.rest:
-            rests = sorted(m.rest)
-            lines.append(f"{m.scenario}: the server came to rest {rests[len(rests) // 2]:.2f} s after the save "
-                         f"(median; {rests[0]:.2f}–{rests[-1]:.2f})")
     return lines

@@ -234,7 +234,8 @@ def _compare_with_hugo(results):
               "search index after one edit (whole build)")]
     pairs += [(f"live reload: {what}", f"hugo server: {what}") for what in (
         "started, first page served", "body edit, saved → served",
-        "title edit, saved → served on article and home page")]
+        "title edit, saved → served on article and home page", f"body edit, saved → {live.REST}",
+        f"title edit, saved → {live.REST}")]
     for ours, theirs in pairs:
         if ours in by_name and theirs in by_name:
             reference = by_name[theirs].wall

@@ -10,10 +10,11 @@ import shutil
 import pytest
 
 from bench import report, run
-from bench.live import REPEATS
+from bench.live import REPEATS, REST
 from bench.measure import Measurement
 
-LIVE = ["live reload: started, first page served", report.BODY_LIVE, report.TITLE_LIVE]
+LIVE = ["live reload: started, first page served", report.BODY_LIVE, report.TITLE_LIVE,
+        f"live reload: body edit, saved → {REST}", f"live reload: title edit, saved → {REST}"]
 HUGO = ["Hugo: cold build", "hugo server: started, first page served", "hugo server: body edit, saved → served",
         "hugo server: title edit, saved → served on article and home page"]
 
