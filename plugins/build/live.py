@@ -25,6 +25,7 @@ the builder (code and settings are imported once per process). A build with
 problems prints them; the browsers keep the last good site.
 """
 
+import fnmatch
 import json
 import os
 import subprocess
@@ -66,6 +67,7 @@ class WarmBuilder:
         self.search = search
         self.templates = MemoryBytecodeCache()
         self.generators = []
+        self.ignore_files = ()
 
     def _keep_generators(self, generators):
         self.generators = list(generators)
@@ -78,6 +80,7 @@ class WarmBuilder:
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
         environment["bytecode_cache"] = self.templates
         settings["JINJA_ENVIRONMENT"] = environment
+        self.ignore_files = tuple(settings.get("IGNORE_FILES") or ())
         self.generators = []
         result = run.build(settings=settings, what="invoke livereload", warm=True,
                            on_generators=self._keep_generators)
@@ -86,11 +89,15 @@ class WarmBuilder:
         return result
 
 
-def _kind(path, root):
-    """'content', 'restart' (plugins, settings) or None for a path the build ignores."""
+def _kind(path, root, ignore_files=()):
+    """'content', 'restart' (plugins, settings) or None for a path the build ignores
+    (also a content or theme file matching IGNORE_FILES: an editor's swap or backup file)."""
     rel = os.path.relpath(path, root)
     top = rel.split(os.sep, 1)[0]
     if top in ("content", "theme"):
+        name = os.path.basename(path)
+        if any(fnmatch.fnmatch(name, pattern) for pattern in ignore_files):
+            return None
         return "content"
     if (top == "plugins" and rel.endswith(".py")) or rel in ("pelicanconf.py", "publishconf.py"):
         return "restart"
@@ -174,14 +181,15 @@ class LiveServer:
         paths = [p for p in paths if os.path.exists(p)]
         for changes in watch(*paths, debounce=WATCH_DEBOUNCE_MS, step=WATCH_DEBOUNCE_MS,
                              stop_event=stop_event, raise_interrupt=False):
-            kinds = {_kind(path, self.root) for _change, path in changes}
+            kinds = {path: _kind(path, self.root, self.builder.ignore_files) for _change, path in changes}
+            changes = {(change, path) for change, path in changes if kinds[path] is not None}
             names = sorted({os.path.relpath(path, self.root) for _change, path in changes})
-            if "restart" in kinds:
+            if "restart" in kinds.values():
                 print("Plugins or settings changed: restarting the live-reload server.", flush=True)
                 self.stop()
                 self.restart()
                 return
-            if "content" in kinds:
+            if "content" in kinds.values():
                 self.rebuild(names, sorted({path for _change, path in changes}))
 
     def stop(self):

@@ -105,7 +105,10 @@ class Preview:
         candidates = []
         for path in (os.path.abspath(p) for p in paths):
             if not path.endswith(MARKDOWN):
-                candidates.append(None)
+                if os.path.lexists(path):
+                    candidates.append(None)
+                # else: gone already, as the temporary files some editors write
+                # while saving (vim's "4913"); the build does not see it either
                 continue
             before, now = self.headers.get(path), metadata_lines(path)
             self.headers[path] = now

@@ -160,6 +160,17 @@ def test_no_preview_for_several_files_a_new_file_an_faq_entry_or_a_text_the_read
     assert live.preview_of(third) is None
 
 
+def test_a_temporary_file_an_editor_wrote_and_removed_while_saving_does_not_stop_the_preview(live):
+    path = live.site.article(ARTICLE)
+    live.add_paragraph(path)
+    gone = live.site.content / "artikel" / "4913"  # vim checks it may write the folder so
+    assert live.preview_of(path, gone) is not None
+    left = live.site.content / "bilder" / "neu.png"
+    left.write_bytes(b"\x89PNG\r\n\x1a\n")
+    live.add_paragraph(path, "Noch ein Absatz.")
+    assert live.preview_of(path, left) is None  # a file the build does see: no preview
+
+
 def test_after_a_failed_build_a_file_whose_metadata_changed_waits_for_a_good_build(live):
     path = live.site.article(ARTICLE)
     live.edit(path, "Title: Kritik ist ein Geschenk", "Title: Kritik ist ein Geschenk\nDate: 32.13.2026")

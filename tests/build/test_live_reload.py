@@ -23,7 +23,7 @@ from websockets.sync.client import connect
 from build import live
 from tests.speed.test_incremental_equivalence import Site
 from tests.support.server import free_port, stop_group
-from tests.support.sites import FIXED_NOW, ROOT
+from tests.support.sites import FIXED_NOW, ROOT, project_settings
 
 PLUGINS = os.path.join(ROOT, "plugins")
 
@@ -202,8 +202,14 @@ def test_when_the_first_build_fails_every_address_shows_the_problems_until_the_f
     ("plugins/topics/README.md", None),
     ("output/index.html", None),
     (".cache/speed/manifest.cbor", None),
+    ("content/artikel/.neu.md.swp", None),
+    ("content/artikel/neu.md~", None),
+    ("content/artikel/.#neu.md", None),
+    ("theme/templates/.article.html.swp", None),
 ])
 def test_what_a_change_means_to_the_builder(tmp_path, path, kind):
     """Content and theme rebuild warm; code and settings are imported once per
-    process, so a change there restarts the builder; anything else is ignored."""
-    assert live._kind(str(tmp_path / path), str(tmp_path)) == kind
+    process, so a change there restarts the builder; anything else is ignored,
+    also the swap and backup files of editors that the build ignores (IGNORE_FILES)."""
+    ignore_files = project_settings()["IGNORE_FILES"]
+    assert live._kind(str(tmp_path / path), str(tmp_path), ignore_files) == kind
