@@ -47,6 +47,10 @@ IDLE_WINDOW, IDLE_SHARE = 1.0, 0.15  # a server using less than 15 % of a core f
 PROJECT_FILES = ("tasks.py", "pelicanconf.py", "plugins", "theme")
 
 
+def _interruptible():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Timeout(Exception):
     pass
 
@@ -109,8 +113,12 @@ class Session:
         self.started = time.perf_counter()
         with open(log_path, "wb") as log:
             # Own session: the server and everything it starts form one process group to stop.
+            # Ctrl+C must reach it as in a terminal, also when the benchmark itself was
+            # started in the background (`invoke bench &`), where the shell ignores SIGINT
+            # for it and every child would inherit that.
             self.process = subprocess.Popen(argv, cwd=cwd, env=clock_env(), stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=_interruptible)
         self.own_peak_mb = float("nan")
         self.tree_peak_mb = float("nan")
         self.cpu = float("nan")
