@@ -129,6 +129,8 @@ class LiveServer:
             stdin=subprocess.PIPE, cwd=self.root, env=env)
 
     def _tell(self, line):
+        if self.server is None:
+            return
         try:
             self.server.stdin.write(line.encode("utf-8") + b"\n")
             self.server.stdin.flush()
@@ -154,13 +156,14 @@ class LiveServer:
                 print(f"Preview of /{name.removesuffix('index.html')} served "
                       f"{time.perf_counter() - started:.2f} s after the change; building the site …",
                       flush=True)
-        self.preview.forget()
 
     def rebuild(self, names, paths=()):
         started = time.perf_counter()
         shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
         print(f"Changed: {shown}", flush=True)
         self.show_preview(paths, started)
+        if self.preview is not None:
+            self.preview.forget()
         result = self.builder.build()
         self.kept()
         print(result.report(), flush=True)

@@ -21,7 +21,7 @@ from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from kit import lock, outputs, pelican_door, signals, staging
+from kit import lock, memory, outputs, pelican_door, signals, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
@@ -153,6 +153,7 @@ def _locked_build(settings, output, strict, force, started, warm=False, on_gener
     finally:
         outputs.end(stage)
         pelican_door.forget_memoised_content()
+        memory.release_freed_memory()  # for the next build in this process (live reload)
         root.removeHandler(collector)
         reset_signals()  # leave no plugin connected for whatever runs next in this process
         gc.unfreeze()  # a plugin may have frozen objects (speed); a failed build must not keep them

@@ -6,6 +6,8 @@
 - `lock`: one build at a time per checkout;
 - `outputs`: which source claimed which output address, so nothing overwrites another page;
 - `child`: work in a forked child, its log records replayed in the parent.
+- `memory`: freed memory given back to the operating system between pages and builds;
+- `pelican_door`: every use of Pelican's private names, checked when a build starts.
 
 It imports no plugin; plugins import it as `kit` (pelicanconf.py, tasks.py and the
 tests put plugins/ on sys.path; Pelican's PLUGIN_PATHS alone does not).

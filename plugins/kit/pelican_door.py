@@ -280,14 +280,16 @@ def own_page(generator, document):
 # -- between builds in one process -------------------------------------------------
 
 
-def forget_memoised_content():
+def forget_memoised_content(only=None):
     """Empty the caches of Pelican's `@memoized` content methods (`get_content`,
-    `get_summary`). They live on the class and are keyed by the content object, so
-    without this every document of every build stays in memory in a process that
-    builds again and again (the live-reload server, tests)."""
+    `get_summary`; `only`: the methods of these names). They live on the class and
+    are keyed by the content object, so without this every document of every build
+    stays in memory in a process that builds again and again (the live-reload
+    server, tests), and a process that renders every page holds the HTML of every
+    document twice."""
     for klass in (contents.Content, *_subclasses_of(contents.Content)):
-        for value in vars(klass).values():
-            if isinstance(value, utils.memoized):
+        for name, value in vars(klass).items():
+            if isinstance(value, utils.memoized) and (only is None or name in only):
                 value.cache.clear()
 
 

@@ -35,7 +35,7 @@ from pelican.plugins import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from kit import child, outputs, pelican_door
+from kit import child, memory, outputs, pelican_door
 
 from . import receivers, store, warm
 from .fingerprint import ALWAYS, Digester, TemplateAnalyzer, _h
@@ -43,6 +43,7 @@ from .fingerprint import ALWAYS, Digester, TemplateAnalyzer, _h
 logger = logging.getLogger(__name__)
 MANIFEST = "manifest"
 PARALLEL_MINIMUM = 48  # below this, forking costs more than it saves
+FORGET_CONTENT_EVERY = 200  # pages
 
 _active = None
 
@@ -267,8 +268,15 @@ class IncrementalWriter(Writer):
             Writer.write_feed(self, shown, context, rel, url, feed_type, False, feed_title)
 
     def _render(self, share):
-        for job in share:
+        for number, job in enumerate(share, 1):
             self._run(job)
+            if number % FORGET_CONTENT_EVERY == 0:
+                # A document's HTML with its links replaced is memoised for good; a
+                # document's summary (memoised on its own) and its page need it once
+                # or twice, so keeping it for every document costs ~30 MB at 4,000
+                # documents, in this process and each rendering child.
+                pelican_door.forget_memoised_content(only=("get_content",))
+                memory.release_freed_memory()
 
     def flush(self):
         """Render every queued job (in parallel when it pays), tell the receivers of
