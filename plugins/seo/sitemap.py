@@ -103,7 +103,10 @@ def write_robots_and_sitemap(pelican):
     settings = pelican.settings
     output = pelican.output_path
     base = (settings["FEED_DOMAIN"] or settings["SITEURL"]).rstrip("/")
-    context = _last_context
+    global _last_context
+    # Let go of it now: a process that builds again (live reload) would otherwise
+    # keep this whole build alive through the next one.
+    context, _last_context = _last_context, {}
     lastmod = _lastmod_by_url(context)
     entries = []
     cache = os.path.join(settings["CACHE_PATH"], "seo", "pages.cbor") if settings["CACHE_PATH"] else None
