@@ -172,7 +172,7 @@ class LiveServer:
             print(f"Reloaded the browsers {time.perf_counter() - started:.2f} s after the change.", flush=True)
         else:
             self.failed(result)
-            print("The browser keeps showing the last good build until the problems above are fixed.",
+            print("The browsers show the last good build, with these problems on top, until they are fixed.",
                   flush=True)
         return result
 

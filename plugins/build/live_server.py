@@ -8,6 +8,8 @@ its standard input when a build is in place ("reload"), when one failed
 an edited page ("preview" and {output name: file}, build.preview), and it
 tells the browsers at once. A preview is served in place of the built file
 until the next build is in place, or withdrawn when that build failed.
+While the last build failed, every page of the last good site shows its
+problems at the top.
 While there is no site at all (the first build failed), every address shows
 the problems in German and reloads by itself once a build succeeds.
 When the builder goes away (its end of the pipe closes), it stops too.
@@ -53,6 +55,17 @@ def page_without_site(problems, port):
     return PAGE.format(title=title, text=text, problems=listing, port=int(port)).encode("utf-8")
 
 
+def problems_notice(problems):
+    """What the top of every page shows while the last build failed (None when it did not)."""
+    if not problems:
+        return None
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
+    return ('<div class="notice" role="alert" lang="de"><p><strong>Die letzte Änderung ist noch nicht '
+            "zu sehen:</strong> Der Build ist fehlgeschlagen, diese Seite zeigt den letzten fehlerfreien "
+            f"Stand. Bitte korrigieren Sie:</p><ul>{items}</ul><p>Sobald die Datei gespeichert ist und der "
+            "Build gelingt, lädt die Seite von selbst neu.</p></div>").encode()
+
+
 def main(root, host, port):
     from livereload.handlers import LiveReloadHandler
     from tornado import ioloop
@@ -80,13 +93,14 @@ def main(root, host, port):
             previews.update(json.loads(rest))
             LiveReloadHandler.reload_waiters(path="*")
         elif command == "problems":
+            # Back to the last good site (without a preview), with the problems on top.
             problems[:] = json.loads(rest)
-            if previews:  # back to the last good site
-                previews.clear()
-                LiveReloadHandler.reload_waiters(path="*")
+            previews.clear()
+            LiveReloadHandler.reload_waiters(path="*")
 
     loop.add_handler(commands.fileno(), on_command, ioloop.IOLoop.READ)
-    server = livereload_server(without_site=lambda: page_without_site(problems, port), previews=previews)
+    server = livereload_server(without_site=lambda: page_without_site(problems, port), previews=previews,
+                               notice=lambda: problems_notice(problems))
     server.serve(host=host, port=int(port), root=root, default_filename="index.html",
                  open_url_delay=None, restart_delay=0)
 

@@ -8,12 +8,15 @@ build so an editor does not wait for a build that cannot be served.
 """
 
 import errno
+import hashlib
 import os
+import re
 import socket
 
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
 NOT_FOUND_PAGE = "404.html"
+BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
 class PortUnavailable(Exception):
@@ -108,16 +111,34 @@ def make_server(root, host, port, command="serve"):
         raise PortUnavailable(_port_message(exc, host, int(port), command)) from None
 
 
-def livereload_server(without_site=None, previews=None):
+def livereload_server(without_site=None, previews=None, notice=None):
     """livereload's Server whose static files answer a miss with the site's 404 page.
     `without_site()`, when given, is the page (bytes) for a miss while there is no
     site at all, e.g. because the first build failed; None for the usual answer.
     `previews` ({output name: file}, kept up to date by the caller) are served in
-    place of the built files of those names."""
+    place of the built files of those names. `notice()`, when it gives bytes, is
+    put at the top of every HTML page served (the problems of a failed build)."""
     from livereload import Server
     from livereload.handlers import StaticFileHandler
 
     class SiteStaticFileHandler(StaticFileHandler):
+        async def get(self, path, include_body=True):
+            extra = notice() if notice else None
+            if extra and (path == "" or path.endswith(("/", ".html"))):
+                self.path = self.parse_url_path(path)
+                found = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+                if found is not None and found.endswith(".html"):
+                    with open(found, "rb") as handle:
+                        page = BODY_START.sub(lambda start: start.group(0) + extra, handle.read(), count=1)
+                    self.absolute_path = found
+                    self.set_header("Content-Type", "text/html; charset=utf-8")
+                    self.set_header("Cache-Control", "no-store")
+                    # Its own tag: the built file's would let a browser keep the page without the notice.
+                    self.set_header("Etag", f'"{hashlib.sha256(page).hexdigest()[:32]}"')
+                    self.finish(page if include_body else None)
+                    return
+            await super().get(path, include_body)
+
         def validate_absolute_path(self, root, absolute_path):
             found = super().validate_absolute_path(root, absolute_path)
             if found and previews:

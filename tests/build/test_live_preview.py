@@ -251,3 +251,32 @@ def test_the_child_serves_a_preview_until_the_next_build_and_withdraws_it_when_t
         tell("problems " + json.dumps(["content/artikel/a.md: Date: …"]))
         assert json.loads(browser.recv(timeout=10))["command"] == "reload"  # back to the last good site
         assert _get(base + "/artikel/a/") == "<p>gebaut</p>"
+
+
+def test_while_the_last_build_failed_every_page_shows_its_problems_on_top(tmp_path):
+    output = tmp_path / "out"
+    (output / "artikel" / "a").mkdir(parents=True)
+    page = '<!doctype html><html lang="de"><head><title>A</title></head><body class="x"><main>Text</main></body></html>'
+    (output / "artikel" / "a" / "index.html").write_text(page, encoding="utf-8")
+    (output / "bild.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (output / "index.html").write_text("<p>Startseite</p>", encoding="utf-8")
+    with _serving_child(output) as (base, tell):
+        tell("problems " + json.dumps(["content/artikel/a.md: Date: '32.13.' is not a date <script>"]))
+        deadline = time.monotonic() + 10
+        while 'role="alert"' not in (shown := _get(base + "/artikel/a/")):
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.05)
+        head, rest = shown.split('<body class="x">', 1)
+        assert 'role="alert"' not in head
+        assert rest.startswith('<div class="notice" role="alert" lang="de">')
+        assert "content/artikel/a.md: Date: &#x27;32.13.&#x27; is not a date &lt;script&gt;" in rest
+        assert rest.endswith("<main>Text</main></body></html>")
+        assert 'role="alert"' in _get(base + "/artikel/a/index.html")
+        with urllib.request.urlopen(base + "/bild.png", timeout=10) as answer:
+            assert answer.read() == b"\x89PNG\r\n\x1a\n"  # not a page: as it is
+        tell("reload")
+        deadline = time.monotonic() + 10
+        while 'role="alert"' in (shown := _get(base + "/artikel/a/")):
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.05)
+        assert '<body class="x"><main>Text</main></body></html>' in shown

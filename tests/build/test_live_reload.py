@@ -1,5 +1,6 @@
 """`make serve` end to end: a saved edit is served and the browsers are told to
-reload; a saved mistake keeps the last good site on screen.
+reload; a saved mistake keeps the last good site on screen, with the problems
+on top of every page.
 
 The warm builder (build.live) runs in a child process on a copy of the sample
 site and a free port of 127.0.0.1; a websocket client stands in for the
@@ -137,7 +138,7 @@ def _article(site, output):
     return path, "/" + pages[0].parent.relative_to(output).as_posix() + "/"
 
 
-def test_a_saved_edit_is_served_and_the_browser_reloads_and_a_mistake_keeps_the_last_good_site(live_site):
+def test_a_saved_edit_is_served_and_a_mistake_keeps_the_last_good_site_with_its_problems_on_top(live_site):
     site, base, output, built = live_site
     assert "<html" in _serving(base + "/")
     path, address = _article(site, built)
@@ -159,10 +160,16 @@ def test_a_saved_edit_is_served_and_the_browser_reloads_and_a_mistake_keeps_the_
         output.wait_for("Changed: ")
         problem = output.wait_for(path.name)
         assert "Date" in problem, problem
-        output.wait_for("keeps showing the last good build")
-        assert "Gerade gespeichert: ein neuer Absatz." in _page(base + address)
-        with pytest.raises(TimeoutError):
-            browser.recv(timeout=1)  # no reload for a build that failed
+        output.wait_for("show the last good build, with these problems on top")
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"  # to show the problems
+        page = _page(base + address)
+        assert "Gerade gespeichert: ein neuer Absatz." in page  # the last good build …
+        assert 'role="alert"' in page and "Der Build ist fehlgeschlagen" in page  # … with its problems
+        assert f"content/artikel/{path.name}: Date: &#x27;32.13." in page
+
+        path.write_text(original, encoding="utf-8")  # fixed
+        output.wait_for("Reloaded the browsers")
+        assert "Der Build ist fehlgeschlagen" not in _page(base + address)
     assert "Traceback" not in "".join(output.seen)
 
 
