@@ -22,7 +22,8 @@ the built file (build.preview), then it builds the whole site.
 The builder has no threads, so its builds fork their reading and rendering
 workers like any build (kit.child). A change to plugins or settings restarts
 the builder (code and settings are imported once per process). A build with
-problems prints them; the browsers keep the last good site.
+problems prints them; the browsers keep the last good site, every page with
+the problems at its top.
 """
 
 import fnmatch

@@ -13,7 +13,7 @@ output/ is always one complete build. Until the build is done, the preview
 shows the last build's values for what depends on other documents or is
 derived from the whole site (lists, topic tags, related articles); the build
 that follows puts every page right. If that build fails, the preview is
-withdrawn and the browsers show the last good site.
+withdrawn and the browsers show the last good site, with the problems on top.
 
 Anything else goes straight to the build: a new, moved or deleted file,
 changed metadata lines, several files at once, a document a plugin makes (FAQ
