@@ -40,14 +40,17 @@ PAGE = """<!doctype html>
 """
 
 
+def _listing(problems):
+    return "<ul>" + "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems) + "</ul>"
+
+
 def page_without_site(problems, port):
     """What every address shows while there is no site to serve."""
     if problems:
         title = "Die Website konnte nicht gebaut werden"
         text = ("Diese Stellen müssen korrigiert werden. Sobald Sie die Datei gespeichert haben "
                 "und der Build gelingt, lädt diese Seite von selbst neu.")
-        items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
-        listing = f"<ul>{items}</ul>"
+        listing = _listing(problems)
     else:
         title = "Die Website wird gebaut"
         text = "Diese Seite lädt von selbst neu, sobald der Build fertig ist."
@@ -59,10 +62,9 @@ def problems_notice(problems):
     """What the top of every page shows while the last build failed (None when it did not)."""
     if not problems:
         return None
-    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in problems)
     return ('<div class="notice" role="alert" lang="de"><p><strong>Die letzte Änderung ist noch nicht '
             "zu sehen:</strong> Der Build ist fehlgeschlagen, diese Seite zeigt den letzten fehlerfreien "
-            f"Stand. Bitte korrigieren Sie:</p><ul>{items}</ul><p>Sobald die Datei gespeichert ist und der "
+            f"Stand. Bitte korrigieren Sie:</p>{_listing(problems)}<p>Sobald die Datei gespeichert ist und der "
             "Build gelingt, lädt die Seite von selbst neu.</p></div>").encode()
 
 

@@ -9,6 +9,7 @@ failed.
 """
 
 import contextlib
+import errno
 import json
 import os
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 from websockets.sync.client import connect
 
 from build.live import LiveServer, WarmBuilder
-from kit import pelican_door
+from kit import atomic, pelican_door
 from tests.build.test_live_reload import _hello
 from tests.speed.test_incremental_equivalence import Site, _assert_same_tree
 from tests.support.server import free_port, stop_group
@@ -183,6 +184,19 @@ def test_after_a_failed_build_a_file_whose_metadata_changed_waits_for_a_good_bui
     assert live.build().ok
     live.add_paragraph(path, "Noch ein Absatz.")
     assert live.preview_of(path) is not None
+
+
+def test_no_preview_when_it_cannot_be_written_and_the_build_still_runs(live, monkeypatch):
+    def disk_full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic, "write_text", disk_full)
+    path = live.site.article(ARTICLE)
+    live.add_paragraph(path)
+    assert live.preview_of(path) is None
+    monkeypatch.undo()  # room again for the build
+    assert live.build().ok
+    assert NEW_TEXT in (live.output / "artikel" / ARTICLE / "index.html").read_text(encoding="utf-8")
 
 
 def test_no_preview_when_the_kit_does_not_know_this_pelican(live, monkeypatch):
