@@ -101,6 +101,11 @@ def _hello(browser, url):
     browser.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
     assert json.loads(browser.recv(timeout=10))["command"] == "hello"
     browser.send(json.dumps({"command": "info", "url": url, "plugins": {}}))
+    # The server answers nothing to "info", and only then does it count this browser
+    # among those it reloads. A second hello is answered after the info was handled,
+    # so a reload sent after this returns reaches the browser.
+    browser.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    assert json.loads(browser.recv(timeout=10))["command"] == "hello"
 
 
 @contextlib.contextmanager
