@@ -138,11 +138,18 @@ class LiveServer:
         except (BrokenPipeError, OSError):
             pass
 
+    def _tell_moved(self):
+        """The old addresses of documents whose address changed while serving redirect."""
+        if self.preview is not None:
+            self._tell("moved " + json.dumps(self.preview.moved))
+
     def reload(self):
+        self._tell_moved()
         self._tell("reload")
 
     def failed(self, result):
         """The serving child shows the problems where there is no site to show."""
+        self._tell_moved()  # as after the last good build (a preview's are withdrawn)
         self._tell("problems " + json.dumps([str(p) for p in result.problems if p.level == "error"]))
 
     def show_preview(self, paths, started):
@@ -150,11 +157,14 @@ class LiveServer:
         if self.preview is None:
             return
         for path in self.preview.noticed(paths):
-            page = self.preview.render(path)
-            if page is not None:
-                name, file = page
-                self._tell("preview " + json.dumps({name: file}))
-                print(f"Preview of /{name.removesuffix('index.html')} served "
+            shown = self.preview.render(path)
+            if shown is not None:
+                name, _file = shown.page
+                if shown.moved != self.preview.moved:
+                    self._tell("moved " + json.dumps(shown.moved))
+                self._tell("preview " + json.dumps(shown.pages))
+                more = f" and {len(shown.pages) - 1} pages that list it" if len(shown.pages) > 1 else ""
+                print(f"Preview of /{name.removesuffix('index.html')}{more} served "
                       f"{time.perf_counter() - started:.2f} s after the change; building the site …",
                       flush=True)
 

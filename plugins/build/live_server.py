@@ -7,7 +7,11 @@ its standard input when a build is in place ("reload"), when one failed
 ("problems" and the problems as a JSON list) and when it has the preview of
 an edited page ("preview" and {output name: file}, build.preview), and it
 tells the browsers at once. A preview is served in place of the built file
-until the next build is in place, or withdrawn when that build failed.
+(or at an address the built site does not have yet) until the next build is
+in place, or withdrawn when that build failed. "moved" and {old output name:
+new} are the documents whose address changed while serving (a new title):
+the old address redirects to the new one, so a browser that reloads the page
+it showed finds the document.
 While the last build failed, every page of the last good site shows its
 problems at the top.
 While there is no site at all (the first build failed), every address shows
@@ -19,6 +23,7 @@ When the builder goes away (its end of the pipe closes), it stops too.
 
 import html
 import json
+import os
 import sys
 
 PAGE = """<!doctype html>
@@ -77,16 +82,28 @@ def main(root, host, port):
     # No watching in this process: the builder watches with inotify and says when.
     LiveReloadHandler.start_tasks = classmethod(lambda cls: None)
     loop = ioloop.IOLoop.current()
-    commands = sys.stdin.buffer
+    commands = sys.stdin.fileno()
     problems = []
     previews = {}
+    moved = {}
+    unread = bytearray()
 
     def on_command(fd, events):
-        line = commands.readline()
-        if not line:
+        # Read what is there and handle every whole line: the builder often says
+        # two things at once ("moved", then "reload"), and a buffered readline
+        # would leave the second in its buffer with nothing left to wake us.
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
             loop.stop()
             return
-        command, _, rest = line.decode("utf-8").strip().partition(" ")
+        unread.extend(chunk)
+        while (end := unread.find(b"\n")) >= 0:
+            line = bytes(unread[:end])
+            del unread[:end + 1]
+            handle(line.decode("utf-8").strip())
+
+    def handle(line):
+        command, _, rest = line.partition(" ")
         if command == "reload":
             problems.clear()
             previews.clear()
@@ -94,15 +111,18 @@ def main(root, host, port):
         elif command == "preview":
             previews.update(json.loads(rest))
             LiveReloadHandler.reload_waiters(path="*")
+        elif command == "moved":
+            moved.clear()
+            moved.update(json.loads(rest))
         elif command == "problems":
             # Back to the last good site (without a preview), with the problems on top.
             problems[:] = json.loads(rest)
             previews.clear()
             LiveReloadHandler.reload_waiters(path="*")
 
-    loop.add_handler(commands.fileno(), on_command, ioloop.IOLoop.READ)
+    loop.add_handler(commands, on_command, ioloop.IOLoop.READ)
     server = livereload_server(without_site=lambda: page_without_site(problems, port), previews=previews,
-                               notice=lambda: problems_notice(problems))
+                               moved=moved, notice=lambda: problems_notice(problems))
     server.serve(host=host, port=int(port), root=root, default_filename="index.html",
                  open_url_delay=None, restart_delay=0)
 

@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import socket
+import urllib.parse
 
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
@@ -111,18 +112,29 @@ def make_server(root, host, port, command="serve"):
         raise PortUnavailable(_port_message(exc, host, int(port), command)) from None
 
 
-def livereload_server(without_site=None, previews=None, notice=None):
+def _output_name(url_path):
+    """The output name an address is served from ("" and "a/" are "index.html", "a/index.html")."""
+    return url_path + "index.html" if url_path == "" or url_path.endswith("/") else url_path
+
+
+def livereload_server(without_site=None, previews=None, notice=None, moved=None):
     """livereload's Server whose static files answer a miss with the site's 404 page.
     `without_site()`, when given, is the page (bytes) for a miss while there is no
     site at all, e.g. because the first build failed; None for the usual answer.
     `previews` ({output name: file}, kept up to date by the caller) are served in
-    place of the built files of those names. `notice()`, when it gives bytes, is
-    put at the top of every HTML page served (the problems of a failed build)."""
+    place of the built files of those names, or where there is none yet.
+    `moved` ({old output name: new}) redirect (temporarily) to the new address.
+    `notice()`, when it gives bytes, is put at the top of every HTML page served
+    (the problems of a failed build)."""
     from livereload import Server
     from livereload.handlers import StaticFileHandler
 
     class SiteStaticFileHandler(StaticFileHandler):
         async def get(self, path, include_body=True):
+            target = moved.get(_output_name(path)) if moved else None
+            if target is not None:
+                self.redirect("/" + urllib.parse.quote(target.removesuffix("index.html")))
+                return
             extra = notice() if notice else None
             if extra and (path == "" or path.endswith(("/", ".html"))):
                 self.path = self.parse_url_path(path)
@@ -140,15 +152,15 @@ def livereload_server(without_site=None, previews=None, notice=None):
             await super().get(path, include_body)
 
         def validate_absolute_path(self, root, absolute_path):
-            found = super().validate_absolute_path(root, absolute_path)
-            if found and previews:
-                name = os.path.relpath(os.path.realpath(found), os.path.realpath(root)).replace(os.sep, "/")
+            if previews:
+                name = os.path.relpath(absolute_path, root).replace(os.sep, "/")
+                name = _output_name("" if name == "." else name + ("/" if self.request.path.endswith("/") else ""))
                 if name in previews:
-                    # Tornado keeps the stat of the file validated above; size and
+                    # Tornado may keep the stat of a file validated before; size and
                     # time must be the preview's, so it stats the path returned.
                     vars(self).pop("_stat_result", None)
                     return previews[name]
-            return found
+            return super().validate_absolute_path(root, absolute_path)
 
         def write_error(self, status_code, **kwargs):
             page = os.path.join(self.root, NOT_FOUND_PAGE)

@@ -25,7 +25,9 @@ HTML before Pelican replaces `{filename}` links (`_content`, or a plugin's
 social posts start from the same HTML; the live-reload server's preview of an
 edited page gives a copy of the document new reader HTML (`_content`) and
 renders its page as the generators would (`ArticlesGenerator.generate_articles`,
-`PagesGenerator.generate_output`, repeated here); the build runner resets Pelican's log
+`PagesGenerator.generate_output`, repeated here); after a new title it gives the
+document itself a new state for a moment (the slug derived as `Content.__init__`
+does); the build runner resets Pelican's log
 de-duplication (`LimitFilter._raised_messages`, `_group_count`) between
 builds in one process.
 
@@ -38,6 +40,7 @@ itself. The output is the same, only slower; the warning fails `invoke
 check`, so an upgrade of Pelican is looked at before it is published.
 """
 
+import contextlib
 import copy as copy_module
 import hashlib
 import importlib.metadata
@@ -59,6 +62,7 @@ KNOWN_SOURCES = {
     "Writer._open_w": "69700ea0b4668663",
     "ArticlesGenerator.generate_articles": "5494d418a930a36f",
     "PagesGenerator.generate_output": "5344de17ecd82b4c",
+    "Content.__init__": "38b67e4211facf9d",
 }
 # Attributes of content objects that are Pelican's own bookkeeping, not data of
 # the document: the raw HTML (hashed on its own), the site context, the summary
@@ -136,6 +140,8 @@ CHECKS = (
      == KNOWN_SOURCES["ArticlesGenerator.generate_articles"]
      and _source_digest(generators.PagesGenerator.generate_output)
      == KNOWN_SOURCES["PagesGenerator.generate_output"]),
+    ("how a document's slug comes from its title (Content.__init__)",
+     lambda: _source_digest(contents.Content.__init__) == KNOWN_SOURCES["Content.__init__"]),
     ("Writer.write_feed's parameters",
      lambda: _parameters(writers.Writer.write_feed) == (
          "self", "elements", "context", "path", "url", "feed_type", "override_output", "feed_title")),
@@ -254,6 +260,46 @@ def with_new_text(document, html):
     copy = copy_module.copy(document)
     copy._content = html
     return copy
+
+
+def retitled(document, metadata, html):
+    """The state (`__dict__`) `document` would have if read again with the title of
+    `metadata` (as its reader read the file now) and new reader HTML: the slug,
+    and with it the URL and output name, derived again as `Content.__init__`
+    derives it, unless the file names its slug. None when the slug did not come
+    from the title as Pelican makes it (a plugin's)."""
+    settings, title = document.settings, metadata["title"]
+    state = {key: value for key, value in vars(document).items() if not key.startswith(MEMO_PREFIX)}
+    state["_content"] = html
+    state["title"] = title
+    state["metadata"] = dict(document.metadata, title=title)
+    if "slug" not in metadata and settings["SLUGIFY_SOURCE"] == "title":
+        def slug(value):
+            return utils.slugify(value, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                                 preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+                                 use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+
+        if slug(document.title) != getattr(document, "slug", None):
+            return None
+        state["slug"] = slug(title)
+        if "slug" in state["metadata"]:  # put there by the speed plugin's reading
+            state["metadata"]["slug"] = state["slug"]
+    return state
+
+
+@contextlib.contextmanager
+def standing_in(document, state):
+    """Inside, `document` has the state `state` (see `retitled`): every list, page
+    and neighbour that holds the document shows the new values. Its memoised
+    HTML is forgotten on the way in and out."""
+    before = document.__dict__
+    forget_memoised_content()
+    document.__dict__ = state
+    try:
+        yield document
+    finally:
+        document.__dict__ = before
+        forget_memoised_content()
 
 
 def own_page(generator, document):

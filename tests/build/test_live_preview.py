@@ -2,10 +2,11 @@
 
 After an edit to the text alone of one article or page, the page is rendered
 by itself from the last good build and must be byte for byte the page the
-build that follows writes; any other change gets no preview; a preview never
-touches output/. The serving half: a preview is served in place of the built
-file, the browsers reload, and it is withdrawn by the next build, good or
-failed.
+build that follows writes; after a new title, so must every page that lists
+the document, and its old address redirects to the new one; any other change
+gets no preview; a preview never touches output/. The serving half: a
+preview is served in place of the built file or at a new address, the
+browsers reload, and it is withdrawn by the next build, good or failed.
 """
 
 import contextlib
@@ -15,12 +16,14 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 from websockets.sync.client import connect
 
 from build.live import LiveServer, WarmBuilder
+from build.preview import moved_to
 from kit import atomic, pelican_door
 from tests.build.test_live_reload import _hello
 from tests.speed.test_incremental_equivalence import Site, _assert_same_tree
@@ -57,10 +60,15 @@ class Live:
     def add_paragraph(self, path, paragraph=NEW_TEXT):
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{paragraph}\n", encoding="utf-8")
 
-    def preview_of(self, *paths):
-        """What the server would serve before building: (output name, file) or None."""
+    def shown(self, *paths):
+        """What the server would serve before building (build.preview.Shown) or None."""
         found = self.preview.noticed([str(p) for p in paths])
         return self.preview.render(found[0]) if found else None
+
+    def preview_of(self, *paths):
+        """The edited document's page in the preview: (output name, file) or None."""
+        shown = self.shown(*paths)
+        return None if shown is None else shown.page
 
     def build(self):
         self.preview.forget()
@@ -123,13 +131,95 @@ def test_a_page_of_the_site_gets_a_preview_too(live):
     assert (live.output / name).read_bytes() == open(file, "rb").read()
 
 
-@pytest.mark.parametrize("change", ["title", "tags", "new metadata line", "metadata line removed"])
+TITLE = "Title: Kritik ist ein Geschenk"
+NEW_TITLE = "Title: Beschwerden sind wertvoll"
+NEW_NAME = "artikel/beschwerden-sind-wertvoll/index.html"
+
+
+@pytest.mark.parametrize("now", [FIXED_NOW, None], ids=["frozen clock", "clock running"])
+def test_after_a_new_title_every_page_that_lists_the_article_is_previewed_as_the_build_then_writes(tmp_path, now):
+    live = Live(tmp_path, now=now)
+    try:
+        path = live.site.article(ARTICLE)
+        before = _tree(live.output)
+        live.edit(path, TITLE, NEW_TITLE)
+
+        shown = live.shown(path)
+
+        old = f"artikel/{ARTICLE}/index.html"
+        assert shown.page[0] == NEW_NAME and shown.moved == {old: NEW_NAME}
+        assert "Beschwerden sind wertvoll" in open(shown.page[1], encoding="utf-8").read()
+        listing = {"index.html", "archiv/index.html", "kategorie/kundendialog/index.html",
+                   "themen/kritik/index.html", "autoren/jonas-petersen/index.html"}
+        assert listing <= set(shown.pages), sorted(shown.pages)
+        assert old not in shown.pages
+        neighbours = [name for name in shown.pages if name.startswith("artikel/") and name != NEW_NAME]
+        assert neighbours  # their links to the previous and next article name it
+        for name in listing | set(neighbours):
+            text = open(shown.pages[name], encoding="utf-8").read()
+            assert "Beschwerden sind wertvoll" in text and "/artikel/beschwerden-sind-wertvoll/" in text, name
+        assert _tree(live.output) == before  # output/ is only ever a whole build
+        assert live.build().ok
+        for name, file in shown.pages.items():
+            assert (live.output / name).read_bytes() == open(file, "rb").read(), name
+        assert not (live.output / old).exists()
+        assert live.preview.moved == {old: NEW_NAME}  # after the build too: the browsers on it follow
+    finally:
+        live.server.stop()
+
+
+def test_a_title_edited_back_and_forth_redirects_only_from_the_address_that_is_gone(live):
+    path = live.site.article(ARTICLE)
+    old = f"artikel/{ARTICLE}/index.html"
+    live.edit(path, TITLE, NEW_TITLE)
+    assert live.shown(path).moved == {old: NEW_NAME}
+    assert live.build().ok
+    live.edit(path, NEW_TITLE, "Title: Lob und Tadel")
+    third = "artikel/lob-und-tadel/index.html"
+    assert live.shown(path).moved == {old: third, NEW_NAME: third}
+    assert live.build().ok
+    assert live.preview.moved == {old: third, NEW_NAME: third}
+    live.edit(path, "Title: Lob und Tadel", TITLE)
+    assert live.shown(path).moved == {NEW_NAME: old, third: old}
+    assert live.build().ok
+    assert live.preview.moved == {NEW_NAME: old, third: old}
+
+
+def test_a_new_title_keeps_the_address_an_editor_set_with_a_slug_line(live):
+    path = live.site.article(ARTICLE)
+    live.edit(path, TITLE, TITLE + "\nSlug: kritik")
+    assert live.preview_of(path) is None  # a new line: the build
+    assert live.build().ok
+    live.edit(path, TITLE, NEW_TITLE)
+    shown = live.shown(path)
+    assert shown.page[0] == "artikel/kritik/index.html"
+    assert shown.moved == {f"artikel/{ARTICLE}/index.html": "artikel/kritik/index.html"}  # the Slug line's move
+    assert live.build().ok
+    assert (live.output / shown.page[0]).read_bytes() == open(shown.page[1], "rb").read()
+
+
+def test_no_preview_for_a_new_title_whose_address_another_article_has(live):
+    path = live.site.article(ARTICLE)
+    other = sorted(p for p in (live.site.content / "artikel").glob("*.md") if p != path)[0]
+    other_title = next(line for line in other.read_text(encoding="utf-8").splitlines() if line.startswith("Title:"))
+    live.edit(path, TITLE, other_title)
+    assert live.shown(path) is None
+
+
+def test_redirects_follow_a_document_that_moves_again_and_never_start_at_a_page():
+    assert moved_to({}, {"a": "b"}, None) == {"a": "b"}
+    assert moved_to({"a": "b"}, {"b": "c"}, None) == {"a": "c", "b": "c"}
+    assert moved_to({"a": "c", "b": "c"}, {"c": "a"}, None) == {"b": "a", "c": "a"}
+    assert moved_to({"a": "b"}, {}, {"a", "x"}) == {}  # "a" is a page of the build again
+
+
+@pytest.mark.parametrize("change", ["title and tags", "tags", "new metadata line", "metadata line removed"])
 def test_a_changed_metadata_line_goes_straight_to_the_build(live, change):
     path = live.site.article(ARTICLE)
     text = path.read_text(encoding="utf-8")
     header, body = text.split("\n\n", 1)
-    if change == "title":
-        header = header.replace("Title: Kritik ist ein Geschenk", "Title: Beschwerden sind wertvoll")
+    if change == "title and tags":
+        header = header.replace(TITLE, NEW_TITLE).replace("Tags: ", "Tags: Kiel, ")
     elif change == "tags":
         header = "\n".join(line + ", Kiel" if line.startswith("Tags:") else line for line in header.split("\n"))
     elif change == "new metadata line":
@@ -265,6 +355,51 @@ def test_the_child_serves_a_preview_until_the_next_build_and_withdraws_it_when_t
         tell("problems " + json.dumps(["content/artikel/a.md: Date: …"]))
         assert json.loads(browser.recv(timeout=10))["command"] == "reload"  # back to the last good site
         assert _get(base + "/artikel/a/") == "<p>gebaut</p>"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None
+
+
+def _status(url):
+    """(status, Location) of an answer, redirects not followed."""
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(url, timeout=10) as answer:
+            return answer.status, answer.headers.get("Location")
+    except urllib.error.HTTPError as answer:
+        return answer.code, answer.headers.get("Location")
+
+
+def test_the_child_serves_a_retitled_page_at_its_new_address_and_redirects_the_old_one(tmp_path):
+    output, previews = tmp_path / "out", tmp_path / "previews"
+    (output / "artikel" / "alt").mkdir(parents=True)
+    (output / "artikel" / "alt" / "index.html").write_text("<p>alter Titel</p>", encoding="utf-8")
+    (output / "index.html").write_text("<p>Startseite, alter Titel</p>", encoding="utf-8")
+    (output / "404.html").write_text("<p>Nicht gefunden</p>", encoding="utf-8")
+    (previews / "1" / "artikel" / "neu").mkdir(parents=True)
+    (previews / "1" / "artikel" / "neu" / "index.html").write_text("<p>neuer Titel</p>", encoding="utf-8")
+    (previews / "1" / "index.html").write_text("<p>Startseite, neuer Titel</p>", encoding="utf-8")
+
+    with _serving_child(output) as (base, tell), \
+            connect(base.replace("http", "ws") + "/livereload", open_timeout=10) as browser:
+        _hello(browser, base + "/artikel/alt/")
+        assert _status(base + "/artikel/neu/")[0] == 404
+        tell("moved " + json.dumps({"artikel/alt/index.html": "artikel/neu/index.html"}))
+        tell("preview " + json.dumps({"artikel/neu/index.html": str(previews / "1" / "artikel/neu/index.html"),
+                                      "index.html": str(previews / "1" / "index.html")}))
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert _status(base + "/artikel/alt/") == (302, "/artikel/neu/")
+        assert _status(base + "/artikel/alt/index.html") == (302, "/artikel/neu/")
+        assert _get(base + "/artikel/alt/") == "<p>neuer Titel</p>"  # where a reloading browser lands
+        assert _get(base + "/artikel/neu/index.html") == "<p>neuer Titel</p>"
+        assert _get(base + "/") == "<p>Startseite, neuer Titel</p>"
+
+        tell("moved {}")  # e.g. the build failed: the last good site, as it was
+        tell("problems " + json.dumps(["content/artikel/alt.md: Date: …"]))
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert _status(base + "/artikel/alt/")[0] == 200
+        assert _status(base + "/artikel/neu/")[0] == 404
 
 
 def test_while_the_last_build_failed_every_page_shows_its_problems_on_top(tmp_path):
