@@ -31,7 +31,6 @@ entries, outage notices), a theme file, a text with a mistake the reader
 reports, or a Pelican the kit's door was not checked with.
 """
 
-import collections
 import logging
 import os
 import re
@@ -87,7 +86,17 @@ class Shown(NamedTuple):
 
 
 def _holds(value, document):
-    return any(item is document for item in value) if isinstance(value, (list, tuple)) else False
+    return type(value) in (list, tuple) and document in value  # Content has no __eq__: identity
+
+
+def _names(value, document):
+    """Is `document` the value, in it (a list), or a neighbour or related document of it?"""
+    if value is document or _holds(value, document):
+        return True
+    if isinstance(value, Content):
+        attributes = vars(value).values()
+        return document in attributes or any(_holds(item, document) for item in attributes)
+    return False
 
 
 def shows(values, document):
@@ -97,35 +106,33 @@ def shows(values, document):
     beside a paginated page's own are not shown (fingerprint.py: PAGINATION)."""
     paginated = any(isinstance(value, Page) for value in values.values())
     for name, value in values.items():
-        if value is document:
-            return True
         if isinstance(value, Page):
             if _holds(value.object_list, document):
                 return True
-        elif isinstance(value, Content):
-            if any(item is document or _holds(item, document) for item in vars(value).values()):
-                return True
-        elif not paginated and name != "all_articles" and _holds(value, document):
+        elif (not paginated or not isinstance(value, (list, tuple))) and name != "all_articles" \
+                and _names(value, document):
             return True
     return False
 
 
 class _PagesShowing:
     """Takes the writer's place while a generator writes its pages again: keeps the
-    pages that show `document` (output name, template, context, own values) and
-    counts every output name; writes nothing."""
+    pages that show `document` (output name, template, context, own values);
+    writes nothing."""
 
     def __init__(self, settings, document):
         self.settings, self.document = settings, document
         self.pages = []
-        self.names = collections.Counter()
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
+        document = self.document
+        if not any(_names(value, document) for key, value in kwargs.items() if key != "all_articles") \
+                and not any(_holds(value, document) for value in (paginated or {}).values()):
+            return  # no page of this write can show it: not paginated for nothing
         for output_name, values in pelican_door.pages_to_write(
-                self.settings, name, url, kwargs, paginated, template_name):
-            self.names[output_name] += 1
-            if shows(values, self.document):
+                self.settings, name, url, kwargs, paginated, template_name, holding=document):
+            if shows(values, document):
                 self.pages.append((output_name, template, context,
                                    pelican_door.page_values(output_name, values, relative_urls)))
 
@@ -265,11 +272,13 @@ class Preview:
         page first; None when there are too many or its new address is taken."""
         if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
             return None
+        own = document.save_as
+        if any(other.save_as == own for _generator, other in self.documents.values() if other is not document):
+            return None  # the build says which text has that address
         writer = _PagesShowing(generator.settings, document)
         generator.generate_output(writer)
-        own = document.save_as
         mine = [page for page in writer.pages if page[0] == own]
-        if len(mine) != 1 or writer.names[own] != 1 or len(writer.pages) > MOST_PAGES:
+        if len(mine) != 1 or len(writer.pages) > MOST_PAGES:
             return None
         pages = []
         for name, template, context, values in mine + [page for page in writer.pages if page[0] != own]:

@@ -9,12 +9,14 @@ import functools
 import os
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # The formatting functions below are memoised: a list page shows the same
-# dates again and again, and Babel parses its locale on every call.
-LOCALE = "de_DE"
+# dates again and again. Babel parses a locale given by name on every call;
+# a Locale object it takes as it is.
+LOCALE = Locale.parse("de_DE")
 NOW_ENVIRONMENT_VARIABLE = "SITE_NOW"
 
 

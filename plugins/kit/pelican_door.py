@@ -394,8 +394,9 @@ def memoise_urls(document):
 # -- writing (what Writer.write_file and Writer._open_w do) ------------------------
 
 
-def pages_to_write(settings, name, url, kwargs, paginated, template_name):
-    """[(output name, the page's own template values)] as Writer.write_file writes them."""
+def pages_to_write(settings, name, url, kwargs, paginated, template_name, holding=None):
+    """[(output name, the page's own template values)] as Writer.write_file writes them;
+    with `holding`, of a paginated list only the pages that list that object."""
     if name is False or not name:
         return []
     if paginated is None:
@@ -405,8 +406,14 @@ def pages_to_write(settings, name, url, kwargs, paginated, template_name):
     per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
     paginators = {key: paginator.Paginator(name, url, value, settings, per_page)
                   for key, value in paginated.items()}
+    numbers = range(1, next(iter(paginators.values())).num_pages + 1)
+    if holding is not None:
+        # Paginator.page: the last page takes the orphans, so it is never past num_pages.
+        numbers = sorted({min(index // per_page + 1, pages_of.num_pages)
+                          for pages_of in paginators.values()
+                          for index, item in enumerate(pages_of.object_list) if item is holding})
     pages = []
-    for number in range(1, next(iter(paginators.values())).num_pages + 1):
+    for number in numbers:
         values = dict(kwargs)
         for key, pages_of in paginators.items():
             page = pages_of.page(number)

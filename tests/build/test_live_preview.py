@@ -185,6 +185,20 @@ def test_a_title_edited_back_and_forth_redirects_only_from_the_address_that_is_g
     assert live.preview.moved == {NEW_NAME: old, third: old}
 
 
+def test_when_the_build_after_a_new_title_fails_nothing_has_moved(live):
+    # FAQ entries link this article by its address: a new title breaks their links.
+    path = live.site.article("datenschutz-im-oeffentlichen-kundendialog")
+    title = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    live.edit(path, title, "Title: Daten schützen")
+    assert live.shown(path).moved == {"artikel/datenschutz-im-oeffentlichen-kundendialog/index.html":
+                                      "artikel/daten-schuetzen/index.html"}
+    result = live.build()
+    assert not result.ok and "Related" in result.report()
+    assert live.preview.moved == {}
+    live.add_paragraph(path)  # the last good build has the old title: no preview until a good build
+    assert live.shown(path) is None
+
+
 def test_a_new_title_keeps_the_address_an_editor_set_with_a_slug_line(live):
     path = live.site.article(ARTICLE)
     live.edit(path, TITLE, TITLE + "\nSlug: kritik")

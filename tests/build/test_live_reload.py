@@ -135,7 +135,10 @@ def live_site(tmp_path):
 
 def _article(site, output):
     """An article's file and the address of its page (found by its title in the built site)."""
-    path = sorted((site.content / "artikel").glob("*.md"))[1]
+    return _article_at(sorted((site.content / "artikel").glob("*.md"))[1], output)
+
+
+def _article_at(path, output):
     title = path.read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("Title: ")
     pages = [page for page in sorted(output.glob("artikel/*/index.html"))
              if f"<h1>{title}</h1>" in page.read_text(encoding="utf-8")]
@@ -175,6 +178,35 @@ def test_a_saved_edit_is_served_and_a_mistake_keeps_the_last_good_site_with_its_
         path.write_text(original, encoding="utf-8")  # fixed
         output.wait_for("Reloaded the browsers")
         assert "Der Build ist fehlgeschlagen" not in _page(base + address)
+    assert "Traceback" not in "".join(output.seen)
+
+
+def test_after_a_new_title_the_browser_on_the_old_address_lands_on_the_retitled_article(live_site):
+    site, base, output, built = live_site
+    assert "<html" in _serving(base + "/")
+    texts = {p: p.read_text(encoding="utf-8") for p in site.content.rglob("*.md")}
+    # An article no other text links to by its address: the new title moves it.
+    path, address = next((p, a) for p in sorted((site.content / "artikel").glob("*.md"))
+                         for _p, a in [_article_at(p, built)]
+                         if not any(a.strip("/").split("/")[-1] in text for q, text in texts.items() if q != p))
+    original = texts[path]
+    title = original.split("\n", 1)[0].removeprefix("Title: ")
+
+    with connect(base.replace("http", "ws") + "/livereload", open_timeout=10) as browser:
+        _hello(browser, base + address)
+        path.write_text(original.replace(f"Title: {title}", "Title: Ganz anders genannt", 1), encoding="utf-8")
+        line = output.wait_for("Preview of /artikel/ganz-anders-genannt/ and ")  # with the pages listing it
+        assert "pages that list it served" in line
+        assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        for moment in ("preview", "build"):
+            with urllib.request.urlopen(base + address, timeout=10) as answer:  # follows the redirect
+                assert answer.url == base + "/artikel/ganz-anders-genannt/", moment
+                assert "<h1>Ganz anders genannt</h1>" in answer.read().decode("utf-8"), moment
+            assert "Ganz anders genannt" in _page(base + "/"), moment
+            if moment == "preview":
+                output.wait_for("Reloaded the browsers")
+                assert json.loads(browser.recv(timeout=10))["command"] == "reload"
+        assert not (built / address.strip("/") / "index.html").exists()  # the build has no page there
     assert "Traceback" not in "".join(output.seen)
 
 
