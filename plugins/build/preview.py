@@ -263,6 +263,9 @@ class Preview:
             return None
         finally:
             root.handlers = console
+            # Pelican memoises what the render asked of other documents; that would
+            # keep the whole last build alive through the next one.
+            pelican_door.forget_memoised_content()
         if pages is None or quiet.seen:
             return None
         return self._write(pages, moved)

@@ -138,6 +138,10 @@ def _finalize(generators, context, settings, state):
 
 
 def on_finalized(pelican):
-    """The report JSON and the caches are written (State.finish_outputs) before the build ends."""
+    """The report JSON and the caches are written (State.finish_outputs) before the build ends.
+    Then the state lets go of the report: it holds every document of the build, and
+    a process that builds again (live reload) would carry them into its next build."""
     if enabled(pelican.settings):
-        get_state(pelican.settings).join_background()
+        state = get_state(pelican.settings)
+        state.join_background()
+        state.report = None
