@@ -89,6 +89,14 @@ def decode(data, tags=None):
     return value
 
 
+def _dump(value, handle, encoders=None):
+    """`encode` into an open file."""
+    try:
+        cbor2.dump(value, handle, encoders=encoders, default=_refuse_type)
+    except cbor2.CBOREncodeError as exc:
+        raise TypeError(str(exc)) from exc
+
+
 def encode(value, encoders=None):
     """CBOR bytes of plain data. `encoders` maps a type to `fn(encoder, obj)` that
     encodes it as `encoder.encode(cbor2.CBORTag(number, plain value))`; any other
@@ -164,13 +172,14 @@ class CacheFile:
             pass
 
     def save(self, value, key=None):
-        """Write atomically; False (with one notice) when the file system refuses."""
-        buffer = io.BytesIO()
-        buffer.write(MAGIC)
-        buffer.write(encode(self._header(key)))
-        buffer.write(encode(value, self.encoders))
+        """Write atomically; False (with one notice) when the file system refuses.
+        Encoded straight into the file: a cache of 20 MB never exists in memory
+        as bytes (and a copy of them) beside the values it is made of."""
         try:
-            atomic.write_bytes(self.path, buffer.getvalue())
+            with atomic.replacing(self.path) as handle:
+                handle.write(MAGIC)
+                _dump(self._header(key), handle)
+                _dump(value, handle, self.encoders)
         except OSError as exc:
             notice(logger, "%s: cache could not be written (%s); the next build computes it afresh. "
                    "Expected a writable folder with free space", self.path, exc.strerror or exc)

@@ -450,12 +450,14 @@ def get_state(settings):
     for state in _states:
         if state.settings is settings:
             return state
-    state = State(settings)
-    _states.insert(0, state)
-    for old in _states[MAX_STATES:]:  # and leaves no worker process behind
+    # The states let go of first leave no worker process behind, and go before the
+    # new one loads its analyses: a process never holds two sets of them.
+    for old in _states[MAX_STATES - 1:]:
         old.close_worker()
         old.join_background()
-    del _states[MAX_STATES:]
+    del _states[MAX_STATES - 1:]
+    state = State(settings)
+    _states.insert(0, state)
     return state
 
 
