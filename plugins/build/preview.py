@@ -129,7 +129,7 @@ class _PagesShowing:
         document = self.document
         if not any(_names(value, document) for key, value in kwargs.items() if key != "all_articles") \
                 and not any(_holds(value, document) for value in (paginated or {}).values()):
-            return  # no page of this write can show it: not paginated for nothing
+            return  # none of this write's pages can show it: skip it before paginating
         for output_name, values in pelican_door.pages_to_write(
                 self.settings, name, url, kwargs, paginated, template_name, holding=document):
             if shows(values, document):

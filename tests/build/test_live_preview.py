@@ -88,25 +88,28 @@ def _tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("now", [FIXED_NOW, None], ids=["frozen clock", "clock running"])
-def test_the_preview_of_a_text_edit_is_the_page_the_build_then_writes(tmp_path, now):
-    live = Live(tmp_path, now=now)
-    try:
-        path = live.site.article(ARTICLE)
-        before = _tree(live.output)
-        live.add_paragraph(path)
+@pytest.fixture(params=[FIXED_NOW, None], ids=["frozen clock", "clock running"])
+def live_either_clock(tmp_path, request):
+    live = Live(tmp_path, now=request.param)
+    yield live
+    live.server.stop()
 
-        name, file = live.preview_of(path)
 
-        assert name == f"artikel/{ARTICLE}/index.html"
-        preview = open(file, "rb").read()
-        assert NEW_TEXT.encode() in preview
-        assert not file.startswith(str(live.output))
-        assert _tree(live.output) == before  # output/ is only ever a whole build
-        assert live.build().ok
-        assert (live.output / name).read_bytes() == preview
-    finally:
-        live.server.stop()
+def test_the_preview_of_a_text_edit_is_the_page_the_build_then_writes(live_either_clock):
+    live = live_either_clock
+    path = live.site.article(ARTICLE)
+    before = _tree(live.output)
+    live.add_paragraph(path)
+
+    name, file = live.preview_of(path)
+
+    assert name == f"artikel/{ARTICLE}/index.html"
+    preview = open(file, "rb").read()
+    assert NEW_TEXT.encode() in preview
+    assert not file.startswith(str(live.output))
+    assert _tree(live.output) == before  # output/ is only ever a whole build
+    assert live.build().ok
+    assert (live.output / name).read_bytes() == preview
 
 
 def test_every_later_text_edit_gets_its_preview_and_the_site_stays_a_cold_build(live, tmp_path):
@@ -136,36 +139,33 @@ NEW_TITLE = "Title: Beschwerden sind wertvoll"
 NEW_NAME = "artikel/beschwerden-sind-wertvoll/index.html"
 
 
-@pytest.mark.parametrize("now", [FIXED_NOW, None], ids=["frozen clock", "clock running"])
-def test_after_a_new_title_every_page_that_lists_the_article_is_previewed_as_the_build_then_writes(tmp_path, now):
-    live = Live(tmp_path, now=now)
-    try:
-        path = live.site.article(ARTICLE)
-        before = _tree(live.output)
-        live.edit(path, TITLE, NEW_TITLE)
+def test_after_a_new_title_every_page_that_lists_the_article_is_previewed_as_the_build_then_writes(
+        live_either_clock):
+    live = live_either_clock
+    path = live.site.article(ARTICLE)
+    before = _tree(live.output)
+    live.edit(path, TITLE, NEW_TITLE)
 
-        shown = live.shown(path)
+    shown = live.shown(path)
 
-        old = f"artikel/{ARTICLE}/index.html"
-        assert shown.page[0] == NEW_NAME and shown.moved == {old: NEW_NAME}
-        assert "Beschwerden sind wertvoll" in open(shown.page[1], encoding="utf-8").read()
-        listing = {"index.html", "archiv/index.html", "kategorie/kundendialog/index.html",
-                   "themen/kritik/index.html", "autoren/jonas-petersen/index.html"}
-        assert listing <= set(shown.pages), sorted(shown.pages)
-        assert old not in shown.pages
-        neighbours = [name for name in shown.pages if name.startswith("artikel/") and name != NEW_NAME]
-        assert neighbours  # their links to the previous and next article name it
-        for name in listing | set(neighbours):
-            text = open(shown.pages[name], encoding="utf-8").read()
-            assert "Beschwerden sind wertvoll" in text and "/artikel/beschwerden-sind-wertvoll/" in text, name
-        assert _tree(live.output) == before  # output/ is only ever a whole build
-        assert live.build().ok
-        for name, file in shown.pages.items():
-            assert (live.output / name).read_bytes() == open(file, "rb").read(), name
-        assert not (live.output / old).exists()
-        assert live.preview.moved == {old: NEW_NAME}  # after the build too: the browsers on it follow
-    finally:
-        live.server.stop()
+    old = f"artikel/{ARTICLE}/index.html"
+    assert shown.page[0] == NEW_NAME and shown.moved == {old: NEW_NAME}
+    assert "Beschwerden sind wertvoll" in open(shown.page[1], encoding="utf-8").read()
+    listing = {"index.html", "archiv/index.html", "kategorie/kundendialog/index.html",
+               "themen/kritik/index.html", "autoren/jonas-petersen/index.html"}
+    assert listing <= set(shown.pages), sorted(shown.pages)
+    assert old not in shown.pages
+    neighbours = [name for name in shown.pages if name.startswith("artikel/") and name != NEW_NAME]
+    assert neighbours  # their links to the previous and next article name it
+    for name in listing | set(neighbours):
+        text = open(shown.pages[name], encoding="utf-8").read()
+        assert "Beschwerden sind wertvoll" in text and "/artikel/beschwerden-sind-wertvoll/" in text, name
+    assert _tree(live.output) == before  # output/ is only ever a whole build
+    assert live.build().ok
+    for name, file in shown.pages.items():
+        assert (live.output / name).read_bytes() == open(file, "rb").read(), name
+    assert not (live.output / old).exists()
+    assert live.preview.moved == {old: NEW_NAME}  # after the build too: the browsers on it follow
 
 
 def test_a_title_edited_back_and_forth_redirects_only_from_the_address_that_is_gone(live):
