@@ -162,12 +162,12 @@ class Preview:
         self.changed_since_build = set()
         self.retitled = set()  # noticed with only the Title line changed
         self.moved = {}  # output name → output name, for the documents that moved while serving
+        self.output_names = {}  # source path → output name, in the last good build
         self.count = 0
 
     def keep(self, generators):
         """After a good build: remember its articles and pages (published ones), and
         which of their output names moved since the last good build."""
-        before = {path: document.save_as for path, (_generator, document) in self.documents.items()}
         self.documents = {}
         content = None
         for generator in generators:
@@ -184,14 +184,14 @@ class Preview:
         if not self.headers and content:
             self._scan(content)
         self.changed_since_build.clear()
-        now = {path: document.save_as for path, (_generator, document) in self.documents.items()}
+        before, now = self.output_names, {path: doc.save_as for path, (_g, doc) in self.documents.items()}
         changes = {before[path]: name for path, name in now.items() if path in before and before[path] != name}
         self.moved = moved_to(self.moved, changes, set(now.values()))
+        self.output_names = now
 
     def forget(self):
-        """Let a build that starts now use the memory (the documents are replaced after
-        it; what moved is worked out from their output names)."""
-        self.documents = {path: (None, _Moving(document.save_as)) for path, (_g, document) in self.documents.items()}
+        """Let a build that starts now use the memory (the documents are replaced after it)."""
+        self.documents = {}
 
     def _scan(self, content):
         for folder, _dirs, names in os.walk(content):
@@ -228,7 +228,7 @@ class Preview:
         """The preview (Shown) of the edit to the text at `path`, or None."""
         path = os.path.abspath(path)
         known = self.documents.get(path)
-        if known is None or known[0] is None or not pelican_door.is_open():
+        if known is None or not pelican_door.is_open():
             return None
         generator, document = known
         if generator.settings.get("TYPOGRIFY"):
@@ -273,8 +273,6 @@ class Preview:
     def _pages_showing(self, generator, document):
         """[(output name, HTML)] of the pages that show the retitled `document`, its own
         page first; None when there are too many or its new address is taken."""
-        if not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
-            return None
         own = document.save_as
         if any(other.save_as == own for _generator, other in self.documents.values() if other is not document):
             return None  # the build says which text has that address
@@ -307,15 +305,6 @@ class Preview:
 
     def close(self):
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class _Moving:
-    """What a build in progress needs of a document of the build before: its output name."""
-
-    __slots__ = ("save_as",)
-
-    def __init__(self, save_as):
-        self.save_as = save_as
 
 
 def moved_to(moved, changes, names):

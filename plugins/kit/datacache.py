@@ -90,7 +90,7 @@ def decode(data, tags=None):
 
 
 def _dump(value, handle, encoders=None):
-    """`encode` into an open file."""
+    """`encode`, written into an open file."""
     try:
         cbor2.dump(value, handle, encoders=encoders, default=_refuse_type)
     except cbor2.CBOREncodeError as exc:
@@ -101,10 +101,9 @@ def encode(value, encoders=None):
     """CBOR bytes of plain data. `encoders` maps a type to `fn(encoder, obj)` that
     encodes it as `encoder.encode(cbor2.CBORTag(number, plain value))`; any other
     type fails with TypeError (never pickled, never guessed)."""
-    try:
-        return cbor2.dumps(value, encoders=encoders, default=_refuse_type)
-    except cbor2.CBOREncodeError as exc:
-        raise TypeError(str(exc)) from exc
+    buffer = io.BytesIO()
+    _dump(value, buffer, encoders)
+    return buffer.getvalue()
 
 
 def _refuse_type(encoder, value):

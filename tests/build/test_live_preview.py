@@ -22,6 +22,7 @@ import urllib.request
 import pytest
 from websockets.sync.client import connect
 
+from build import preview as preview_module
 from build.live import LiveServer, WarmBuilder
 from build.preview import moved_to
 from kit import atomic, pelican_door
@@ -218,6 +219,26 @@ def test_no_preview_for_a_new_title_whose_address_another_article_has(live):
     other_title = next(line for line in other.read_text(encoding="utf-8").splitlines() if line.startswith("Title:"))
     live.edit(path, TITLE, other_title)
     assert live.shown(path) is None
+
+
+def test_a_title_preview_that_fails_or_shows_on_too_many_pages_leaves_the_document_as_built(live, monkeypatch):
+    path = live.site.article(ARTICLE)
+    _generator, document = live.preview.documents[str(path)]
+    live.edit(path, TITLE, NEW_TITLE)
+    assert live.preview.noticed([str(path)]) == [str(path)]
+    monkeypatch.setattr(preview_module, "MOST_PAGES", 3)
+    assert live.preview.render(path) is None
+    monkeypatch.undo()
+
+    def broken(*_args):
+        raise RuntimeError("a template fails")
+
+    monkeypatch.setattr(pelican_door, "render_page", broken)
+    assert live.preview.render(path) is None
+    assert document.title == "Kritik ist ein Geschenk"  # its state is back …
+    assert document.save_as == f"artikel/{ARTICLE}/index.html"
+    monkeypatch.undo()
+    assert live.preview.render(path).page[0] == NEW_NAME  # … and it is previewed once rendering works
 
 
 def test_redirects_follow_a_document_that_moves_again_and_never_start_at_a_page():
