@@ -11,8 +11,8 @@ from kit import pelican_door
 def test_holding_gives_exactly_the_pages_of_the_whole_pagination_that_list_the_item(orphans):
     settings = read_settings(None, override={"PAGINATED_TEMPLATES": {"tag": 4}, "DEFAULT_ORPHANS": orphans})
     items = [object() for _ in range(15)]
-    write = dict(name="themen/x/index.html", url="themen/x/", kwargs={"articles": items, "dates": items[::-1]},
-                 paginated=None, template_name="tag")
+    write = {"name": "themen/x/index.html", "url": "themen/x/", "kwargs": {"articles": items, "dates": items[::-1]},
+             "paginated": None, "template_name": "tag"}
     every = pelican_door.pages_to_write(settings, **write)
     assert len(every) == (4 if orphans == 0 else 3)
     for item in items:
