@@ -65,7 +65,8 @@ def _topic_entry(topic, data):
         score=data["score"],
         threshold=topic.threshold,
         places=data["places"],
-        evidence=[Entry(item) for item in data["evidence"]],
+        # Plain dicts: only Python reads them (the filter topics_evidence, the JSON).
+        evidence=list(data["evidence"]),
     )
 
 

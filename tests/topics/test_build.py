@@ -262,6 +262,15 @@ def test_report_page_in_development_builds_only(tmp_path):
     assert any("site.css" in link["href"] for link in soup.select("link[rel=stylesheet]"))
     with open(os.path.join(ROOT, "theme", "static", "css", "site.css"), encoding="utf-8") as handle:
         assert ".prose th, .prose td { border:" in handle.read()
+    # The page shows the three strongest evidence items of a topic; the JSON keeps all.
+    data = json.loads((dev / "themen" / "bericht.json").read_text(encoding="utf-8"))
+    automatic = soup.find("dt", string="Automatische Themen").find_next_sibling("dd")
+    shown = {li.find("strong").get_text(): len(li.select("ul.evidence > li"))
+             for li in automatic.select(":scope > ul > li")}
+    first = next(d for d in data["documents"] if soup.find("code", string=d["source"]))
+    assert shown == {t["label"]: min(3, len(t["evidence"])) for t in first["topics"]}
+    longest = max((t for d in data["documents"] for t in d["topics"]), key=lambda t: len(t["evidence"]))
+    assert len(longest["evidence"]) > 3
     prod = _project_build(tmp_path / "prod", PRODUCTION=True)
     assert (prod / "themen" / "bericht.json").exists()
     assert not (prod / "themen" / "bericht").exists()
