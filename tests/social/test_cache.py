@@ -12,7 +12,7 @@ import pytest
 
 import social.queue
 from build.run import build
-from kit import datacache
+from kit import child, datacache
 from social import cache as social_cache
 from tests.support.sites import FIXED_NOW, ROOT, project_settings, write_files
 
@@ -67,10 +67,44 @@ def base(tmp_path_factory):
     return folder, outputs
 
 
+class _Recorded:
+    """Links appended to a file: calls made in a forked child (the social
+    plugin composes in one where it may) are counted too."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def append(self, link):
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {link}\n")
+
+    def _lines(self):
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                return [line.split(" ", 1) for line in handle.read().splitlines()]
+        except FileNotFoundError:
+            return []
+
+    def _links(self):
+        return [link for _pid, link in self._lines()]
+
+    def processes(self):
+        return {int(pid) for pid, _link in self._lines()}
+
+    def __len__(self):
+        return len(self._links())
+
+    def __iter__(self):
+        return iter(self._links())
+
+    def __eq__(self, other):
+        return self._links() == list(other)
+
+
 @pytest.fixture
-def composed(monkeypatch):
+def composed(monkeypatch, tmp_path):
     """The sources composed in a build (not taken from the cache)."""
-    calls = []
+    calls = _Recorded(tmp_path / "composed.txt")
     original = social.queue.compose
 
     def counting(network, **kwargs):
@@ -336,3 +370,20 @@ def test_the_build_is_valid_until_the_next_update_falls_due(tmp_path):
     assert result.ok, result.report()
     stamp = json.loads((tmp_path / "cache" / "build" / "stamp.json").read_text())
     assert stamp["valid_until"] == "2026-11-24T15:00:00+01:00"
+
+
+def test_composing_in_a_child_or_here_gives_the_same_site(tmp_path, monkeypatch, composed):
+    """The posts are composed in a forked child where the fork policy allows
+    (its memory never counts against a long-running server), else here."""
+    forked, forked_outputs = build_in(tmp_path / "forked", {**ARTICLES, **PROBLEMS})
+    assert forked.ok, forked.report()
+    in_child = len(composed)
+    assert composed.processes() and os.getpid() not in composed.processes()
+    monkeypatch.setattr(child, "why_not_fork", lambda: "the test says so")
+    here, here_outputs = build_in(tmp_path / "here", {**ARTICLES, **PROBLEMS})
+    assert here.ok, here.report()
+    assert in_child > 0 and len(composed) == 2 * in_child
+    assert os.getpid() in composed.processes()
+    assert social_warnings(here) == social_warnings(forked) and len(social_warnings(here)) == 3
+    assert here_outputs == forked_outputs
+    assert any(path.endswith("queue.json") for path in here_outputs)
