@@ -2,9 +2,10 @@
 /social/queue.json, the social feeds and (outside production) the preview.
 
 The build never touches the network; posting is `invoke social-post`, after
-deploy. The work happens in generate_output because only then have all other
-generators (articles, the outages plugin's notices) built their context,
-whatever order the plugins are listed in.
+deploy. The work starts when Pelican asks for its writer: only then have all
+other generators (articles, the outages plugin's notices) built their
+context and every plugin finished it, whatever order the plugins are listed
+in (see SocialGenerator).
 """
 
 import datetime as dt
@@ -84,47 +85,82 @@ def preview_context(result, limit=None):
 
 
 class SocialGenerator(Generator):
-    """Writes the queue, the feeds and the preview page."""
+    """Writes the queue, the feeds and the preview page.
+
+    The posts are made from the other generators' context, so the work can
+    start only once every context is final: when Pelican asks for its writer
+    (`get_writer`, after all_generators_finalized and the intersite links).
+    From there it runs in a forked child where the fork policy allows
+    (kit.child), while Pelican hands its pages to the writer;
+    generate_output takes the result and submits the preview page.
+    """
+
+    def __init__(self, *args, **kwargs):
+        global _building
+        super().__init__(*args, **kwargs)
+        if _building is not None:
+            _building.abandon()  # a build that failed before its generate_output
+        self.job = None
+        _building = self
 
     def generate_context(self):
         """Nothing to read: the posts are made from the other generators' context."""
 
-    def generate_output(self, writer):
-        """With the garbage collector paused: by the time this runs, Pelican's
-        heap holds ~half a million objects, and the full collection that the
-        next few thousand allocations would trigger (~0.3 s at 4,000
-        articles) belongs to the whole build, not to this step; it runs when
-        the next step allocates. Nothing here relies on collecting cycles."""
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self._generate_output(writer)
-        finally:
-            if enabled:
-                gc.enable()
-
-    def _generate_output(self, writer):
+    def start(self):
+        """Start making the posts (every context is final); claims the addresses now:
+        the claims of a forked child end with it."""
+        if self.job is not None:
+            return
         settings = self.settings
-        # Claimed here: the work below may run in a forked child, whose claims end with it.
         outputs.reserve(os.path.join(self.output_path, settings["SOCIAL_QUEUE_SAVE_AS"]), SOURCE)
         for network in networks_from_settings(settings):
             for rel in feed_paths(settings, network.name):
                 outputs.reserve(os.path.join(self.output_path, rel), SOURCE)
-        made = child.run(self._make, "social: composing the posts")
-        limit_validity(settings, made["valid_until"])
+        self.job = child.start(self._make, "social: composing the posts")
+
+    def abandon(self):
+        """Wait for work whose build ended early; its result no longer matters."""
+        job, self.job = self.job, None
+        if job is not None:
+            try:
+                job.join()
+            except Exception as exc:  # noqa: BLE001 - that build has already failed
+                logger.debug("social: work of an earlier build failed: %s", exc)
+
+    def generate_output(self, writer):
+        global _building
+        if _building is self:
+            _building = None
+        self.start()  # at once, when no `get_writer` came (a build that calls generators itself)
+        job, self.job = self.job, None
+        made = job.join()
+        limit_validity(self.settings, made["valid_until"])
         if made["preview"] is not None:
             self._write_preview(writer, made["preview"])
 
     def _make(self):
         """Compose every post, write the queue and the feeds, keep the cache:
-        what the preview page needs comes back, the rest stays here.
+        what the preview page needs comes back, the rest stays in the child.
 
-        In a forked child where the fork policy allows (kit.child): the
-        compose cache of a 4,000-article site decodes to about 30 MB, and a
-        long-running live-reload server would otherwise keep that peak
-        (CPython seldom gives freed memory back to the system) after every
-        build. The child's warnings are logged again in the build process.
+        A child also keeps the memory off the build process: the compose cache
+        of a 4,000-article site decodes to about 30 MB, and a long-running
+        live-reload server would keep that peak (CPython seldom gives freed
+        memory back to the system). Its warnings are logged again here.
+
+        With the garbage collector paused: by then Pelican's heap holds ~half a
+        million objects, and the full collection that the next few thousand
+        allocations would trigger (~0.3 s at 4,000 articles) belongs to the whole
+        build, not to this step. Nothing here relies on collecting cycles.
         """
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._compose_and_write()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _compose_and_write(self):
         settings = self.settings
         cache = ComposeCache(settings)
         result = build_queue(self.context, settings, cache)
@@ -152,6 +188,15 @@ class SocialGenerator(Generator):
             social_feeds=feeds,
             **preview,
         )
+
+
+_building = None  # the SocialGenerator of the build being made in this process
+
+
+def on_get_writer(pelican):
+    """Every context is final when Pelican asks for its writer: start the posts."""
+    if _building is not None and _building.settings is pelican.settings:
+        _building.start()
 
 
 def get_generators(pelican):

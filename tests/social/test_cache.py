@@ -387,3 +387,35 @@ def test_composing_in_a_child_or_here_gives_the_same_site(tmp_path, monkeypatch,
     assert social_warnings(here) == social_warnings(forked) and len(social_warnings(here)) == 3
     assert here_outputs == forked_outputs
     assert any(path.endswith("queue.json") for path in here_outputs)
+
+
+def test_a_build_that_fails_after_the_posts_were_started_leaves_no_child(tmp_path, monkeypatch):
+    """The posts start when Pelican asks for its writer; a build that fails after
+    that (here: while writing the articles) has its child collected by the next build."""
+    from pelican.generators import ArticlesGenerator
+
+    jobs = []
+    start = child.start
+
+    def recording(work, what):
+        job = start(work, what)
+        if what.startswith("social:"):
+            jobs.append(job)
+        return job
+
+    def failing(self, writer):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(child, "start", recording)
+    with monkeypatch.context() as patch:
+        patch.setattr(ArticlesGenerator, "generate_output", failing)
+        failed, _ = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
+    assert not failed.ok
+    assert len(jobs) == 1 and jobs[0].pid is not None  # started, in a child
+    fine, outputs = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
+    assert fine.ok, fine.report()
+    assert "social/queue.json" in outputs
+    assert len(jobs) == 2
+    for job in jobs:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(job.pid, os.WNOHANG)  # collected: not even a zombie is left
