@@ -1,4 +1,5 @@
-"""Fixtures of the social tests: a small built site, the fake servers, a config."""
+"""Fixtures of the social tests: a small built site, the fake servers, a config.
+Tests marked `forks` run where kit.child may fork (tests/support/forking.py)."""
 
 import base64
 import os
@@ -6,6 +7,7 @@ import os
 import pytest
 
 from social.commands import Config
+from tests.support.forking import pytest_pyfunc_call  # noqa: F401 - marker `forks`
 from tests.support.sites import ROOT, build_fixture_site
 
 from .fakes import FakeMastodon, FakePDS, FakeSite

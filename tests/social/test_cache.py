@@ -372,9 +372,11 @@ def test_the_build_is_valid_until_the_next_update_falls_due(tmp_path):
     assert stamp["valid_until"] == "2026-11-24T15:00:00+01:00"
 
 
+@pytest.mark.forks
 def test_composing_in_a_child_or_here_gives_the_same_site(tmp_path, monkeypatch, composed):
     """The posts are composed in a forked child where the fork policy allows
     (its memory never counts against a long-running server), else here."""
+    assert child.why_not_fork() is None
     forked, forked_outputs = build_in(tmp_path / "forked", {**ARTICLES, **PROBLEMS})
     assert forked.ok, forked.report()
     in_child = len(composed)
@@ -389,6 +391,7 @@ def test_composing_in_a_child_or_here_gives_the_same_site(tmp_path, monkeypatch,
     assert any(path.endswith("queue.json") for path in here_outputs)
 
 
+@pytest.mark.forks
 def test_a_build_that_fails_after_the_posts_were_started_leaves_no_child(tmp_path, monkeypatch):
     """The posts start when Pelican asks for its writer; a build that fails after
     that (here: while writing the articles) has its child collected by the next build."""
