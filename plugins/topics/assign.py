@@ -76,12 +76,14 @@ class _Where:
 class State:
     """Taxonomy, engine and shared Tag objects for one Pelican settings object."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, previous=None):
         self.settings = settings
         self.taxonomy = None
         self.engine = None
         self.problems = []
         self.text_hash = None
+        self.raw_taxonomy = None
+        self.stamp = None  # the cache files as this process last read or wrote them (disk_stamp)
         self.tags = {}
         self.reported = set()
         self.report = None
@@ -97,7 +99,8 @@ class State:
         topic_settings.apply_defaults(settings)
         self.path = os.path.join(settings["PATH"], settings["TOPICS_TAXONOMY"])
         self.display = display_path(self.path, settings)
-        self.load()
+        if previous is None or not self._take_over(previous):
+            self.load()
 
     # -- taxonomy ----------------------------------------------------------
 
@@ -112,6 +115,7 @@ class State:
         """(Re)load the taxonomy; on errors tagging stays off (begin_run logs them)."""
         raw = self._read()
         self.text_hash = hash(raw)
+        self.raw_taxonomy = raw
         self.tags = {}
         if raw is None:
             # A site without a taxonomy simply has no automatic topics (like a
@@ -138,6 +142,48 @@ class State:
             self.engine.loaded_keys = set(self.engine.memory)
             self.engine.evidence_source = self.store.evidence
             self.lemma_sizes = cache.load_lemmas(directory)
+            self.stamp = self.disk_stamp()
+
+    def _take_over(self, previous):
+        """Continue from the last build's state in this process (live reload): the
+        same taxonomy bytes, engine and cache directory mean the same analyses, so
+        they are not decoded from the disk again (0.1-0.2 s and 25 MB of garbage
+        per build at 4,000 texts). Only what the last build used or found on disk
+        is kept, so analyses of texts that changed since do not pile up. False
+        when anything differs: then load() starts from the disk."""
+        settings = self.settings
+        raw = self._read()
+        if (raw is None or raw != previous.raw_taxonomy or previous.path != self.path
+                or previous.engine is None or previous.store is None
+                or previous.stale_store or previous.pipeline is not None or not settings["TOPICS_CACHE"]
+                or previous.store.directory != cache.cache_dir(settings)
+                or previous.stamp is None or previous.disk_stamp() != previous.stamp):
+            return False
+        engine = Engine(previous.taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"])
+        if engine.fingerprint != previous.engine.fingerprint:
+            return False
+        engine = previous.engine
+        kept = engine.used | engine.loaded_keys
+        engine.memory = {key: value for key, value in engine.memory.items() if key in kept}
+        engine.packed = {key: value for key, value in engine.packed.items() if key in kept}
+        self.raw_taxonomy, self.text_hash = raw, hash(raw)
+        self.taxonomy, self.engine, self.store = previous.taxonomy, engine, previous.store
+        self.lemma_sizes, self.stamp = previous.lemma_sizes, previous.stamp
+        self.problems = []
+        return True
+
+    def disk_stamp(self):
+        """(inode, size, mtime) of every cache file this state reads: equal to
+        `stamp` when nobody else wrote, replaced or damaged them since."""
+        directory = cache.cache_dir(self.settings)
+        stamp = []
+        for path in self.store.files() + [os.path.join(directory, cache.LEMMAS)]:
+            try:
+                info = os.stat(path)
+                stamp.append((path, info.st_ino, info.st_size, info.st_mtime_ns))
+            except OSError:
+                stamp.append((path, None))
+        return tuple(stamp)
 
     def begin_run(self):
         """Start of a build run: pick up an edited taxonomy, forget last run's notes."""
@@ -388,9 +434,13 @@ class State:
         heavy = (writer is not None and not writer.unchanged) or self.caches_changed()
 
         def work():
-            self.save_caches()
+            saved = self.save_caches()
             if writer is not None:
                 writer.run()
+            # What the files now hold, for this process's store (see join_background).
+            return {"shards": dict(self.store.shards), "stamp": self.stamp,
+                    "loaded_keys": self.engine.loaded_keys,
+                    "lemma_sizes": self.lemma_sizes} if saved and self.store is not None else None
 
         if heavy and documents >= BACKGROUND_MINIMUM and child.workers() > 1:
             if self.store is not None:
@@ -407,9 +457,16 @@ class State:
         if self.job is not None:
             job, self.job = self.job, None
             try:
-                job.join()
+                stored = job.join()
             except Exception as exc:  # noqa: BLE001 - reported like the child's own errors
                 logger.error("%s: failed: %s", BACKGROUND_WORK, child.describe(exc))
+                return
+            if stored is not None and self.stale_store:
+                # The child wrote the cache files: their shard map is all this process lacks.
+                self.store.adopt(stored["shards"])
+                self.engine.loaded_keys = stored["loaded_keys"]
+                self.lemma_sizes, self.stamp = stored["lemma_sizes"], stored["stamp"]
+                self.stale_store = False
 
     def _cache_entries(self):
         engine = self.engine
@@ -421,7 +478,8 @@ class State:
         return self.lemma_sizes is not None and lemmas.memo_sizes() != self.lemma_sizes
 
     def save_caches(self):
-        """Analyses used in this build and the lemma memo, when they changed."""
+        """Analyses used in this build and the lemma memo, when they changed.
+        False when the file system refused (the files may then be half old)."""
         directory = cache.cache_dir(self.settings)
         engine = self.engine
         try:
@@ -434,6 +492,11 @@ class State:
         except OSError as exc:
             logger.warning("%s: cache: cannot be written (%s); the next build analyzes again",
                            directory, exc.strerror or exc)
+            self.stamp = None
+            return False
+        if self.store is not None:
+            self.stamp = self.disk_stamp()
+        return True
 
     def ensure_current(self, doc):
         result = doc.__dict__.get("topics_result")
@@ -451,12 +514,15 @@ def get_state(settings):
         if state.settings is settings:
             return state
     # The states let go of first leave no worker process behind, and go before the
-    # new one loads its analyses: a process never holds two sets of them.
-    for old in _states[MAX_STATES - 1:]:
+    # new one loads its analyses: a process never holds two sets of them. The
+    # newest of them may hand its analyses on (State._take_over).
+    leaving = _states[MAX_STATES - 1:]
+    for old in leaving:
         old.close_worker()
         old.join_background()
     del _states[MAX_STATES - 1:]
-    state = State(settings)
+    state = State(settings, previous=leaving[0] if leaving else None)
+    del leaving
     _states.insert(0, state)
     return state
 

@@ -176,6 +176,18 @@ class AnalysisStore:
         return wanted, [s for s in SHARDS
                         if wanted.get(s, set()) != (self.shards[s][1] if s in self.shards else set())]
 
+    def files(self):
+        """The files this store reads and writes: the numbers and the shards it knows."""
+        return [self.path(FILENAME)] + [self._shard_file(s, t) for s, (t, _k) in sorted(self.shards.items())]
+
+    def adopt(self, shards):
+        """The shard map another process wrote (State.join_background): shards
+        read here whose file was replaced are read again when needed."""
+        for shard in list(self.loaded):
+            if self.shards.get(shard) != shards.get(shard):
+                del self.loaded[shard]
+        self.shards = dict(shards)
+
     def keep_readable(self, keys):
         """Read now the shards save(keys) will replace: save() deletes their files, and a
         save in a background process must not pull them from under this process."""

@@ -445,3 +445,35 @@ def test_low_memory_and_full_dictionary_give_the_same_lemmas(monkeypatch):
         monkeypatch.setattr(lemmas, "FULL_DICTIONARY_AFTER", switch)
         answers.append([(lemmas.lemma(w), lemmas.is_known(w), lemmas.is_known(w.lower())) for w in sorted(words)])
     assert len(words) > 500 and answers[0] == answers[1]
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["cache written here", "cache written in a child"])
+def test_a_process_that_builds_again_keeps_its_analyses_unless_the_files_changed(tmp_path, monkeypatch,
+                                                                                 background):
+    """Live reload builds again and again in one process: the analyses of the last
+    build are kept, not decoded from the disk again, as long as the cache files are
+    the ones this process last read or wrote and the taxonomy is the same."""
+    if background:
+        monkeypatch.setattr(assign, "BACKGROUND_MINIMUM", 0)
+    files = corpus(8)
+    site, directory = tmp_path / "site", tmp_path / "cache"
+    cold = run_build(site, files, "out1", directory)
+    loads = []
+    original = cache.AnalysisStore.load
+    monkeypatch.setattr(cache.AnalysisStore, "load", lambda self: loads.append(1) or original(self))
+    assert run_build(site, files, "out2", directory, final="out1") == cold
+    assert loads == []
+    # Another process wrote the file again (same bytes, a new file): read again.
+    numbers = directory / "topics" / cache.FILENAME
+    data = numbers.read_bytes()
+    numbers.unlink()
+    numbers.write_bytes(data)
+    assert run_build(site, files, "out3", directory, final="out2") == cold
+    assert loads == [1]
+    assert run_build(site, files, "out4", directory, final="out3") == cold
+    assert loads == [1]
+    # The taxonomy file changed (here only a comment): a new engine, read again.
+    taxonomy = site / "content" / "themen.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n# Kommentar\n", encoding="utf-8")
+    assert run_build(site, files, "out5", directory, final="out4") == cold
+    assert loads == [1, 1]
