@@ -76,7 +76,9 @@ class _Where:
 class State:
     """Taxonomy, engine and shared Tag objects for one Pelican settings object."""
 
-    def __init__(self, settings, previous=None):
+    def __init__(self, settings, handed=None):
+        """`handed`: a list holding the last build's state, which this one may
+        take over (emptied here, so that state is garbage before load())."""
         self.settings = settings
         self.taxonomy = None
         self.engine = None
@@ -99,7 +101,10 @@ class State:
         topic_settings.apply_defaults(settings)
         self.path = os.path.join(settings["PATH"], settings["TOPICS_TAXONOMY"])
         self.display = display_path(self.path, settings)
-        if previous is None or not self._take_over(previous):
+        previous = handed.pop() if handed else None
+        taken = previous is not None and self._take_over(previous)
+        previous = None
+        if not taken:
             self.load()
 
     # -- taxonomy ----------------------------------------------------------
@@ -510,21 +515,21 @@ _states = []
 
 
 def get_state(settings):
-    for state in _states:
-        if state.settings is settings:
-            return state
+    found = next((state for state in _states if state.settings is settings), None)
+    if found is not None:
+        return found
     # The states let go of first leave no worker process behind, and go before the
-    # new one loads its analyses: a process never holds two sets of them. The
-    # newest of them may hand its analyses on (State._take_over).
-    leaving = _states[MAX_STATES - 1:]
-    for old in leaving:
-        old.close_worker()
-        old.join_background()
-    del _states[MAX_STATES - 1:]
-    state = State(settings, previous=leaving[0] if leaving else None)
-    del leaving
-    _states.insert(0, state)
-    return state
+    # new one loads its analyses: a process never holds two sets of them (no name
+    # here refers to one while the new state is made). The newest of them may hand
+    # its analyses on (State._take_over).
+    handed = _states[MAX_STATES - 1:]
+    for state in handed:
+        state.close_worker()
+        state.join_background()
+    del _states[MAX_STATES - 1:], handed[1:]
+    state = None
+    _states.insert(0, State(settings, handed))
+    return _states[0]
 
 
 def taggable(instance):
