@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import logging
 import os
+import weakref
 from types import SimpleNamespace
 
 from pelican.generators import Generator
@@ -98,10 +99,9 @@ class SocialGenerator(Generator):
     def __init__(self, *args, **kwargs):
         global _building
         super().__init__(*args, **kwargs)
-        if _building is not None:
-            _building.abandon()  # a build that failed before its generate_output
+        _collect_unjoined()  # of a build that failed before its generate_output
         self.job = None
-        _building = self
+        _building = weakref.ref(self)  # not kept alive: a failed build's context is garbage
 
     def generate_context(self):
         """Nothing to read: the posts are made from the other generators' context."""
@@ -117,22 +117,12 @@ class SocialGenerator(Generator):
             for rel in feed_paths(settings, network.name):
                 outputs.reserve(os.path.join(self.output_path, rel), SOURCE)
         self.job = child.start(self._make, "social: composing the posts")
-
-    def abandon(self):
-        """Wait for work whose build ended early; its result no longer matters."""
-        job, self.job = self.job, None
-        if job is not None:
-            try:
-                job.join()
-            except Exception as exc:  # noqa: BLE001 - that build has already failed
-                logger.debug("social: work of an earlier build failed: %s", exc)
+        _unjoined.append(self.job)
 
     def generate_output(self, writer):
-        global _building
-        if _building is self:
-            _building = None
         self.start()  # at once, when no `get_writer` came (a build that calls generators itself)
         job, self.job = self.job, None
+        _unjoined.remove(job)
         made = job.join()
         limit_validity(self.settings, made["valid_until"])
         if made["preview"] is not None:
@@ -190,13 +180,24 @@ class SocialGenerator(Generator):
         )
 
 
-_building = None  # the SocialGenerator of the build being made in this process
+_building = None  # weak reference to the SocialGenerator of the build being made
+_unjoined = []  # kit.child jobs started and not yet joined (a failed build leaves one)
+
+
+def _collect_unjoined():
+    """Wait for work whose build ended early (its child is reaped); the result no longer matters."""
+    while _unjoined:
+        try:
+            _unjoined.pop().join()
+        except Exception as exc:  # noqa: BLE001 - that build has already failed
+            logger.debug("social: the work of an earlier build failed: %s", exc)
 
 
 def on_get_writer(pelican):
     """Every context is final when Pelican asks for its writer: start the posts."""
-    if _building is not None and _building.settings is pelican.settings:
-        _building.start()
+    generator = _building() if _building is not None else None
+    if generator is not None and generator.settings is pelican.settings:
+        generator.start()
 
 
 def get_generators(pelican):

@@ -1,6 +1,7 @@
 """The compose cache: a build that reuses it writes exactly what a cold build
 writes, composes only what changed, and never trusts a damaged file."""
 
+import gc
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import shutil
 import cbor2
 import pytest
 
+import social.generator
 import social.queue
 from build.run import build
 from kit import child, datacache
@@ -415,6 +417,8 @@ def test_a_build_that_fails_after_the_posts_were_started_leaves_no_child(tmp_pat
         failed, _ = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
     assert not failed.ok
     assert len(jobs) == 1 and jobs[0].pid is not None  # started, in a child
+    gc.collect()
+    assert social.generator._building() is None  # the failed build's context is not kept
     fine, outputs = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
     assert fine.ok, fine.report()
     assert "social/queue.json" in outputs
