@@ -21,7 +21,7 @@ from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from kit import lock, memory, outputs, pelican_door, signals, staging
+from kit import child, lock, memory, outputs, pelican_door, signals, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
@@ -151,6 +151,8 @@ def _locked_build(settings, output, strict, force, started, warm=False, on_gener
                 detail += "\n" + traceback.format_exc()
             collector.problems.append(Problem("error", detail))
     finally:
+        # No child of this build may still be writing when its folder is swapped in or deleted.
+        child.join_unjoined()
         outputs.end(stage)
         pelican_door.forget_memoised_content()
         memory.release_freed_memory()  # for the next build in this process (live reload)

@@ -356,6 +356,7 @@ class Job:
         os.close(write_end)
         job = cls(what)
         job.pid, job._pipe = pid, read_end
+        _unjoined.add(job)
         return job
 
     def join(self):
@@ -371,6 +372,7 @@ class Job:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
         self._done = True
+        _unjoined.discard(self)
         try:
             payload = pickle.loads(data) if data else None
         except Exception:  # noqa: BLE001 - a child that died while writing
@@ -390,6 +392,27 @@ class Job:
         elif _debug():
             exc.add_note(f"{self.what}, in a child process:\n{error['traceback']}")
         self._error = exc
+
+
+_unjoined = set()  # forked jobs nobody has joined yet
+
+
+def join_unjoined():
+    """Wait for every child this process forked and nobody joined yet.
+
+    The build runner calls it when a build ends, before the staging folder is
+    swapped in or deleted: a build that failed part-way may have left work
+    running in a child (a plugin joins its own work in a later signal, which
+    never came), and that child must not write into a folder being deleted.
+    Their log records are replayed as usual; their results are dropped, their
+    failures logged at debug level (the build has failed already). A job
+    joined here can still be joined again by its owner: join() answers the same.
+    """
+    for job in list(_unjoined):
+        try:
+            job.join()
+        except Exception as exc:  # noqa: BLE001 - the build that started it has ended
+            logger.debug("%s: ended after its build: %s", job.what, describe(exc))
 
 
 def start(work, what):

@@ -221,3 +221,32 @@ def test_a_started_job_runs_while_this_process_goes_on(tmp_path):
     job = child.start(work, "waiting")
     gate.write_text("open", encoding="utf-8")  # the child could only finish after this
     assert job.join() == "done"
+
+
+def test_children_nobody_joined_are_waited_for_when_asked(tmp_path, caplog):
+    """The build runner's last word on a build (join_unjoined): a child a failed
+    build left running is done writing before its folder goes; its records are
+    logged here, and its owner may still join it later and gets the same answer."""
+    target = tmp_path / "written-late"
+
+    def late():
+        time.sleep(0.3)
+        target.write_text("late", encoding="utf-8")
+        log.warning("written after the build")
+        return "late result"
+
+    def failing():
+        raise ValueError("no such thing")
+
+    jobs = [child.start(late, "late work"), child.start(failing, "failing work")]
+    assert all(job.pid is not None for job in jobs)
+    caplog.set_level(logging.DEBUG)
+    child.join_unjoined()
+    assert target.read_text(encoding="utf-8") == "late"
+    assert all(_reaped(job.pid) for job in jobs)
+    assert "written after the build" in caplog.text
+    assert "failing work: ended after its build" in caplog.text and "no such thing" in caplog.text
+    assert jobs[0].join() == "late result"
+    with pytest.raises(ValueError, match="no such thing"):
+        jobs[1].join()
+    child.join_unjoined()  # nothing left: returns at once

@@ -396,7 +396,8 @@ def test_composing_in_a_child_or_here_gives_the_same_site(tmp_path, monkeypatch,
 @pytest.mark.forks
 def test_a_build_that_fails_after_the_posts_were_started_leaves_no_child(tmp_path, monkeypatch):
     """The posts start when Pelican asks for its writer; a build that fails after
-    that (here: while writing the articles) has its child collected by the next build."""
+    that (here: while writing the articles) waits for that child before it deletes
+    its staging folder, and the next build still joins it without a problem."""
     from pelican.generators import ArticlesGenerator
 
     jobs = []
@@ -419,6 +420,10 @@ def test_a_build_that_fails_after_the_posts_were_started_leaves_no_child(tmp_pat
     assert len(jobs) == 1 and jobs[0].pid is not None  # started, in a child
     gc.collect()
     assert social.generator._building() is None  # the failed build's context is not kept
+    # The build waited for the child before deleting its staging folder.
+    with pytest.raises(ChildProcessError):
+        os.waitpid(jobs[0].pid, os.WNOHANG)
+    assert not list((tmp_path / "site").glob("output.*"))
     fine, outputs = build_in(tmp_path / "site", {**ARTICLES, **PROBLEMS})
     assert fine.ok, fine.report()
     assert "social/queue.json" in outputs
