@@ -6,7 +6,8 @@ How a word counts for a topic (all decided once per distinct word form and cache
   "vertraute" → Vertrauen; "Postings" → Posting, never Post;
 - it is a compound of a listed part and other German words, with or without a
   linking -s-/-n-: "Kundenvertrauen", "Vertrauensverlust", "vertrauenswürdig";
-  "Posting" is not "Post" + a word, so it never counts for a part "post";
+  "Posting" is not "Post" + a word, so it never counts for a part "post"; a part
+  marked `head` only counts as the last part ("Kundendaten", not "Datenvolumen");
 - hyphenated forms and hashtags are split: "Social-Media-Team" holds the phrase
   "Social Media", "#SocialMedia" and "#Kundenvertrauen" count like the words;
 - phrases ("soziale Netzwerke") match word by word on lemmas, inside one clause;
@@ -43,7 +44,7 @@ from german import lemmas
 
 from .text import BOUNDARY, CLOSERS, OPENERS, ending, sentence_starts, sentence_text
 
-ENGINE_VERSION = "topics-match-5"  # change it when matching changes: caches are keyed by it
+ENGINE_VERSION = "topics-match-6"  # change it when matching changes: caches are keyed by it
 PLACE_WEIGHTS = {"title": 3.0, "heading": 2.0, "summary": 2.0, "body": 1.0}
 PLACE_ORDER = ("title", "summary", "heading", "body")
 HEADING_PLACES = ("title", "heading")  # where a term marked `heading` counts
@@ -112,6 +113,7 @@ def _cf(word):
     return word.casefold()
 
 
+ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
 VERB_ENDINGS = ("test", "tet", "ten", "te", "st", "t")
 
 
@@ -162,17 +164,17 @@ class Matcher:
             listed = {_cf(spec.text) for spec in topic.parts}
             for spec in topic.parts:
                 ref = Ref(index, spec.text, spec.weight, False)
-                self.parts.append((_cf(spec.text), ref))
+                self.parts.append((_cf(spec.text), ref, spec.head))
             for spec in topic.terms:
                 # A noun term also counts as the head or modifier of a compound
                 # ("Pauschale" in "Versandpauschale", "Kündigung" in
                 # "Kündigungsseite"), a little weaker than the word itself.
                 if _compound_member(spec) and _cf(spec.text) not in listed:
                     ref = Ref(index, spec.text.lower(), round(spec.weight * COMPOUND_WEIGHT, 3), False)
-                    self.parts.append((_cf(spec.text), ref))
+                    self.parts.append((_cf(spec.text), ref, False))
         self.parts.sort(key=lambda item: (-len(item[0]), item[0], item[1].topic))
         self.parts_re = (
-            re.compile("|".join(re.escape(p) for p, _ in self.parts)) if self.parts else None
+            re.compile("|".join(re.escape(p) for p, _ref, _head in self.parts)) if self.parts else None
         )
         for key in list(self.word_terms) + list(self.anchors):
             self._add_prefix(key)
@@ -257,8 +259,21 @@ class Matcher:
         try:
             return self._keys[form]
         except KeyError:
-            keys = self._keys[form] = token_keys(form)
+            keys = token_keys(form)
+            if len(keys) == 1 and form[:1].isupper():
+                keys += self._capitalized_adjective(keys[0])
+            self._keys[form] = keys
             return keys
+
+    def _capitalized_adjective(self, cf):
+        """An inflected adjective opening a title or sentence ("Persönliche
+        Empfehlungen", "Ehrliche Antwort") is unknown to simplemma as a noun:
+        its stem counts when it is a term ("persönlich", "zugeschnitten")."""
+        for end in ADJECTIVE_ENDINGS:
+            stem = cf[: -len(end)]
+            if cf.endswith(end) and len(stem) > 3 and (stem in self.word_terms or stem in self.anchors):
+                return (stem,)
+        return ()
 
     def form_info(self, form):
         """FormInfo for a surface form, or None when it can never count."""
@@ -327,11 +342,13 @@ class Matcher:
         if self.parts_re is None or not self.parts_re.search(cf):
             return []
         refs = []
-        for part, ref in self.parts:
+        for part, ref, head in self.parts:
             start = cf.find(part)
             while start != -1:
                 left, right = cf[:start], cf[start + len(part):]
-                if _left_ok(left) and _right_ok(right):
+                # A head-only part ("daten") counts in "Kundendaten", not in "Datenvolumen".
+                at_end = not head or (left and right in INFLECTIONS)
+                if at_end and _left_ok(left) and _right_ok(right):
                     refs.append(ref)
                     break
                 start = cf.find(part, start + 1)

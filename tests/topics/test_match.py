@@ -281,3 +281,42 @@ def test_heading_terms_count_only_in_headings_and_titles():
     assert "wartungsarbeiten" in found(matcher, "Nichts.", title="Geplant: neue App")
     # Not inside compounds or as separable verbs either: "Planung" or "geplante" in a sentence stay out.
     assert "wartungsarbeiten" not in found(matcher, "Die geplante Feier ist abgeschlossen.")
+
+
+HEAD_TAXONOMY = """\
+defaults:
+  threshold: 0.1
+topics:
+  - label: Datenschutz
+    description: Daten.
+    terms: [{term: Daten, exact: true}]
+    parts: [{term: daten, weight: 0.5, head: true}]
+  - label: Personalisierung
+    description: Zugeschnitten.
+    terms: [persönlich, zugeschnitten, {term: persönliche Ansprache, weight: 2.0}]
+"""
+
+
+@pytest.fixture(scope="module")
+def heads():
+    return match.Matcher(taxonomy.parse(HEAD_TAXONOMY, "content/themen.yml"))
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("Wir geben Kundendaten nie weiter.", True),
+    ("Ihre Kontodaten bleiben bei uns.", True),          # inflected head
+    ("Das Datenvolumen ist aufgebraucht.", False),      # modifier, not head
+    ("Die Datenrate sinkt am Abend.", False),
+])
+def test_a_head_part_counts_only_at_the_end_of_a_compound(heads, sentence, counts):
+    assert ("datenschutz" in found(heads, sentence)) is counts
+
+
+@pytest.mark.parametrize("title, word", [
+    ("Persönliche Empfehlungen", "Persönliche"),
+    ("Zugeschnittene Angebote", "Zugeschnittene"),
+])
+def test_a_capitalized_adjective_opening_a_title_counts(heads, title, word):
+    topics = heads.analyze(places_from_html(title, "", "<p>Mehr dazu unten.</p>"))["topics"]
+    assert [e["word"] for e in topics["personalisierung"]["evidence"]] == [word]
+
