@@ -57,8 +57,11 @@ SHORT_TEXT_FACTOR = 0.55
 SHORT_TEXT_ONE_PLACE = 80
 # A topic needs more than one full-weight word in the body, however short the
 # text: a single mention ("Transparenz ist uns wichtig, Vertrauen auch.") is a
-# mention, not the subject.
+# mention, not the subject. Words in two places (sentences, title, headings)
+# are at least two words, so there a smaller sum of weaker words is enough: a
+# reply says "Das ärgert mich. … Sorry!" rather than "Beschwerde" twice.
 MIN_TOPIC_SCORE = 1.01
+MIN_SPREAD_SCORE = 0.8
 MAX_SENTENCE_CHARS = 240
 # Linking elements between compound parts ("Vertrauen-s-verlust", "Kunde-n-dialog").
 FUGEN = ("", "s", "es", "n", "en", "er", "e", "ns")
@@ -806,7 +809,8 @@ def short_text_factor(words):
     A reply of 50 words names its subject once or twice, an article of 300 words
     many times: below SHORT_TEXT_WORDS the threshold shrinks in proportion
     (never below SHORT_TEXT_FACTOR), and one place is spread enough; the
-    score needed never drops to a single full-weight word (MIN_TOPIC_SCORE)."""
+    score needed never drops to a single full-weight word (MIN_TOPIC_SCORE, or
+    MIN_SPREAD_SCORE for words in two places)."""
     if words >= SHORT_TEXT_WORDS:
         return 1.0
     return max(SHORT_TEXT_FACTOR, words / SHORT_TEXT_WORDS)
@@ -827,7 +831,8 @@ def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
         topic = topics.get(slug)
         if topic is None:
             continue
-        enough = data["score"] >= max(round(topic.threshold * factor, 3), MIN_TOPIC_SCORE)
+        floor = MIN_TOPIC_SCORE if data["places"] < 2 else MIN_SPREAD_SCORE
+        enough = data["score"] >= max(round(topic.threshold * factor, 3), floor)
         spread = data["places"] >= 2 or data["title"] or words < SHORT_TEXT_ONE_PLACE
         if slug in exclude:
             reason = "excluded"

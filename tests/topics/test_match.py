@@ -251,6 +251,17 @@ def test_a_single_word_is_never_a_topic_however_short_the_text(small_taxonomy):
     assert match.decide(two_words, low)[0] == ["vertrauen"]
 
 
+def test_weaker_words_in_two_places_of_a_reply_are_enough():
+    """Two half-weight words: not in one sentence (it could be one phrase), but in two."""
+    one_sentence = {"words": 30, "topics": {"vertrauen": {"score": 0.9, "places": 1, "title": False}}}
+    two_sentences = {"words": 30, "topics": {"vertrauen": {"score": 0.9, "places": 2, "title": False}}}
+    too_weak = {"words": 30, "topics": {"vertrauen": {"score": 0.7, "places": 2, "title": False}}}
+    low = taxonomy.parse(SMALL_TAXONOMY_LOW, "content/themen.yml")
+    assert match.decide(one_sentence, low)[0] == []
+    assert match.decide(two_sentences, low)[0] == ["vertrauen"]
+    assert match.decide(too_weak, low)[0] == []
+
+
 SMALL_TAXONOMY_LOW = """\
 topics:
   - label: Vertrauen
