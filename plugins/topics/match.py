@@ -312,8 +312,13 @@ class Matcher:
         ):
             return None
         core_keys = self.keys_of(core)
+        # A capitalized form with a noun lemma of its own is that noun: "Zahlen"
+        # (numbers) is not the verb "zahlen", whose term is written in lower case.
+        noun = core[:1].isupper() and len(core_keys) > 1
         for key in core_keys:
             for ref in self.word_terms.get(key, ()):
+                if noun and key == cf and ref.term[:1].islower():
+                    continue
                 record(ref, ref.intensifier and cf == ref.bare)
         anchors = ()
         if not whole:

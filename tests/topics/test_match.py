@@ -331,3 +331,23 @@ def test_a_capitalized_adjective_opening_a_title_counts(heads, title, word):
     topics = heads.analyze(places_from_html(title, "", "<p>Mehr dazu unten.</p>"))["topics"]
     assert [e["word"] for e in topics["personalisierung"]["evidence"]] == [word]
 
+
+
+CASE_TAXONOMY = """\
+defaults:
+  threshold: 0.1
+topics:
+  - label: Rechnung
+    description: Bezahlen.
+    terms: [zahlen, kündigen]
+"""
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("Sie zahlen ab Mai weniger.", True),
+    ("Die Zahlen zeigen es deutlich.", False),       # the noun "Zahl", not the verb
+    ("Kündigen Sie bequem online.", True),           # a verb opening a sentence
+])
+def test_a_lower_case_term_is_not_a_capitalized_noun_of_the_same_spelling(sentence, counts):
+    matcher = match.Matcher(taxonomy.parse(CASE_TAXONOMY, "content/themen.yml"))
+    assert ("rechnung" in found(matcher, sentence)) is counts
