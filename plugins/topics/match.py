@@ -89,6 +89,8 @@ MIN_COMPOUND_MEMBER = 5  # shorter terms ("Chat", "Fan") are too often part of o
 SEPARABLE_REACH = 15  # tokens a particle looks back for its verb
 # Inseparable prefixes are not compound members: "Zerstörung" is not a kind of Störung.
 NOT_A_MODIFIER = frozenset("zer ver ent emp miss miß ur".split())
+# Verbs with these prefixes form their participle without "ge-" ("beschönigt").
+INSEPARABLE = ("be", "emp", "ent", "er", "ge", "miss", "ver", "zer", "hinter", "über", "wider")
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,10 @@ class Matcher:
         words = spec.text.split(" ")
         ref = Ref(index, spec.text, spec.weight, negative, spec.intensifier, _cf(words[0]), spec.heading)
         if len(words) == 1:
-            for key in self._term_keys(words[0], spec.exact):
+            keys = self._term_keys(words[0], spec.exact)
+            if not spec.exact and not negative:
+                keys |= weak_verb_forms(words[0])
+            for key in keys:
                 self.word_terms[key].append(ref)
             return
         keysets = tuple(self._term_keys(w, spec.exact) for w in words)
@@ -719,6 +724,30 @@ _FIRST_AND_TOPIC = operator.itemgetter(4, 1)
 
 
 UMLAUTS = str.maketrans("äöü", "aou")
+
+
+def weak_verb_forms(word):
+    """Present and past forms of a regular verb term ("beschönigen" → "beschönigt",
+    "beschönigte", "offenlegen" → "offengelegt"). simplemma takes some of them for
+    adjectives of their own and keeps them as lemmas, so the token never reaches
+    the verb; a strong verb's made-up forms ("ausgefallt") simply never occur."""
+    cf = _cf(word)
+    if not word.islower() or not cf.endswith("en") or len(cf) < 6:
+        return frozenset()
+    stem = cf[:-2]
+    # "begründet", "öffnet", "rechnet", but "wohnt", "filmt".
+    joint = "e" if stem.endswith(("t", "d")) or (
+        stem.endswith(("m", "n")) and (stem[-2:-1] not in "aeiouhlr" or stem[-3:-1] == "ch")) else ""
+    forms = {stem + joint + "t", stem + joint + "te", stem + joint + "ten"}
+    particle = next((p for p in sorted(PARTICLES, key=len, reverse=True)
+                     if stem.startswith(p) and len(stem) - len(p) >= 3), None)
+    if stem.startswith(INSEPARABLE) or cf.endswith("ieren"):
+        forms.add(stem + joint + "t")
+    elif particle:
+        forms.add(particle + "ge" + stem[len(particle):] + joint + "t")
+    else:
+        forms.add("ge" + stem + joint + "t")
+    return frozenset(forms)
 
 
 def _compound_member(spec):

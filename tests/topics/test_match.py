@@ -351,3 +351,24 @@ topics:
 def test_a_lower_case_term_is_not_a_capitalized_noun_of_the_same_spelling(sentence, counts):
     matcher = match.Matcher(taxonomy.parse(CASE_TAXONOMY, "content/themen.yml"))
     assert ("rechnung" in found(matcher, sentence)) is counts
+
+
+def test_forms_of_a_regular_verb_term_that_simplemma_keeps_as_words_of_their_own():
+    """simplemma knows "beschönigt" as a word and does not lead it back to "beschönigen"."""
+    small = taxonomy.parse("defaults:\n  threshold: 0.1\ntopics:\n  - label: Transparenz\n    description: Offen.\n"
+                           "    terms: [beschönigen, offenlegen]\n", "content/themen.yml")
+    matcher = match.Matcher(small)
+    for sentence, word in [("Wir haben nichts beschönigt.", "beschönigt"),
+                           ("Sie beschönigte den Fehler.", "beschönigte"),
+                           ("Alles wird offengelegt.", "offengelegt")]:
+        assert words(matcher, sentence, "transparenz") == [word]
+
+
+@pytest.mark.parametrize("verb, forms", [
+    ("begründen", {"begründet", "begründete", "begründeten"}),   # -et after d and t
+    ("zahlen", {"zahlt", "zahlte", "zahlten", "gezahlt"}),
+    ("umstellen", {"umstellt", "umstellte", "umstellten", "umgestellt"}),  # particle + ge
+    ("Vertrauen", set()),                                          # a noun has no verb forms
+])
+def test_weak_verb_forms(verb, forms):
+    assert match.weak_verb_forms(verb) == forms
