@@ -476,7 +476,31 @@ class Matcher:
             sentence = len(starts) - 1
             self._separable(words, closing, starts[sentence], (words[closing], self.separable[words[closing]]),
                             sentence, append)
+        hits = [hit for hit in hits if not self._part_of_separable(words, hit)]
+        plain = [hit for hit in plain if not self._part_of_separable(words, hit)]
         return count, _neutralize(hits, plain), words, starts
+
+    def _part_of_separable(self, words, hit):
+        """Is this a verb term's form whose clause ends in a particle that makes it
+        another verb? "Wir kündigen die Arbeiten vorher an." is "ankündigen", not
+        "kündigen"; "Wir teilen Ihnen mit" is "mitteilen", not "teilen"."""
+        ref, form, at = hit[2], hit[3], hit[4]
+        if not form.islower() or not ref.term.islower() or " " in ref.term:
+            return False
+        if words[at].rstrip(CLOSERS)[-1:] in CLAUSE_END:
+            return False
+        for j in range(at + 1, min(len(words), at + SEPARABLE_REACH)):
+            raw = words[j]
+            if raw == BOUNDARY:
+                return False
+            stripped = raw.rstrip(CLOSERS)
+            if stripped[-1:] in CLAUSE_END:
+                particle = stripped.rstrip(CLAUSE_END).lstrip(OPENERS).casefold()
+                if particle not in PARTICLES:
+                    return False
+                verbs = self.keys_of(form)[1:] + _strong_infinitives(form) or (form,)
+                return any(lemmas.is_known(particle + verb) for verb in verbs if verb.endswith("n"))
+        return False
 
     def _forms(self, raw):
         """lemmas.tokenize(raw), remembered: phrases and particles look at the same

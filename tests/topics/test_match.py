@@ -372,3 +372,18 @@ def test_forms_of_a_regular_verb_term_that_simplemma_keeps_as_words_of_their_own
 ])
 def test_weak_verb_forms(verb, forms):
     assert match.weak_verb_forms(verb) == forms
+
+
+@pytest.mark.parametrize("sentence, slug, counts", [
+    ("Wir kündigen die Arbeiten eine Woche vorher an.", "vertrag", False),   # ankündigen
+    ("Sie kündigen den Vertrag zum Monatsende.", "vertrag", True),
+    ("Wir teilen Ihnen den neuen Termin mit.", "social-media", False),        # mitteilen
+    ("Bitte teilen Sie unseren Beitrag.", "social-media", True),
+])
+def test_a_verb_whose_clause_ends_in_its_particle_is_another_verb(sentence, slug, counts):
+    small = taxonomy.parse("defaults:\n  threshold: 0.1\ntopics:\n"
+                           "  - label: Vertrag\n    description: V.\n    terms: [kündigen]\n"
+                           "  - label: Social Media\n    description: S.\n    terms: [teilen, Beitrag]\n",
+                           "content/themen.yml")
+    matcher = match.Matcher(small)
+    assert (("kündigen" if slug == "vertrag" else "teilen") in words(matcher, sentence, slug)) is counts
