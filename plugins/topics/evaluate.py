@@ -36,7 +36,8 @@ KINDS = {"article": (80, 300), "faq": (80, 300), "notice": (80, 300), "reply": (
 SPLITS = ("tuning", "test")
 GATE_SPLIT = "test"
 TARGET_MICRO_F1 = 0.85
-GATE_MICRO_F1 = 0.72  # measured 0.67 when the test half became the gate, 0.73 after the second round
+# Measured 0.67 when the test half became the gate, 0.73 after the second round, 0.80 after the third.
+GATE_MICRO_F1 = 0.79
 GATE_MICRO_PRECISION = 0.80
 GATE_PRECISION = 0.70
 GATE_MIN_PREDICTIONS = 5

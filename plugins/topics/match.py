@@ -6,7 +6,8 @@ How a word counts for a topic (all decided once per distinct word form and cache
   "vertraute" → Vertrauen; "Postings" → Posting, never Post;
 - it is a compound of a listed part and other German words, with or without a
   linking -s-/-n-: "Kundenvertrauen", "Vertrauensverlust", "vertrauenswürdig";
-  "Posting" is not "Post" + a word, so it never counts for a part "post";
+  "Posting" is not "Post" + a word, so it never counts for a part "post"; a part
+  marked `head` only counts as the last part ("Kundendaten", not "Datenvolumen");
 - hyphenated forms and hashtags are split: "Social-Media-Team" holds the phrase
   "Social Media", "#SocialMedia" and "#Kundenvertrauen" count like the words;
 - phrases ("soziale Netzwerke") match word by word on lemmas, inside one clause;
@@ -43,7 +44,7 @@ from german import lemmas
 
 from .text import BOUNDARY, CLOSERS, OPENERS, ending, sentence_starts, sentence_text
 
-ENGINE_VERSION = "topics-match-5"  # change it when matching changes: caches are keyed by it
+ENGINE_VERSION = "topics-match-6"  # change it when matching changes: caches are keyed by it
 PLACE_WEIGHTS = {"title": 3.0, "heading": 2.0, "summary": 2.0, "body": 1.0}
 PLACE_ORDER = ("title", "summary", "heading", "body")
 HEADING_PLACES = ("title", "heading")  # where a term marked `heading` counts
@@ -56,8 +57,11 @@ SHORT_TEXT_FACTOR = 0.55
 SHORT_TEXT_ONE_PLACE = 80
 # A topic needs more than one full-weight word in the body, however short the
 # text: a single mention ("Transparenz ist uns wichtig, Vertrauen auch.") is a
-# mention, not the subject.
+# mention, not the subject. Words in two places (sentences, title, headings)
+# are at least two words, so there a smaller sum of weaker words is enough: a
+# reply says "Das ärgert mich. … Sorry!" rather than "Beschwerde" twice.
 MIN_TOPIC_SCORE = 1.01
+MIN_SPREAD_SCORE = 0.8
 MAX_SENTENCE_CHARS = 240
 # Linking elements between compound parts ("Vertrauen-s-verlust", "Kunde-n-dialog").
 FUGEN = ("", "s", "es", "n", "en", "er", "e", "ns")
@@ -85,6 +89,8 @@ MIN_COMPOUND_MEMBER = 5  # shorter terms ("Chat", "Fan") are too often part of o
 SEPARABLE_REACH = 15  # tokens a particle looks back for its verb
 # Inseparable prefixes are not compound members: "Zerstörung" is not a kind of Störung.
 NOT_A_MODIFIER = frozenset("zer ver ent emp miss miß ur".split())
+# Verbs with these prefixes form their participle without "ge-" ("beschönigt").
+INSEPARABLE = ("be", "emp", "ent", "er", "ge", "miss", "ver", "zer", "hinter", "über", "wider")
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ def _cf(word):
     return word.casefold()
 
 
+ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
 VERB_ENDINGS = ("test", "tet", "ten", "te", "st", "t")
 
 
@@ -162,17 +169,17 @@ class Matcher:
             listed = {_cf(spec.text) for spec in topic.parts}
             for spec in topic.parts:
                 ref = Ref(index, spec.text, spec.weight, False)
-                self.parts.append((_cf(spec.text), ref))
+                self.parts.append((_cf(spec.text), ref, spec.head))
             for spec in topic.terms:
                 # A noun term also counts as the head or modifier of a compound
                 # ("Pauschale" in "Versandpauschale", "Kündigung" in
                 # "Kündigungsseite"), a little weaker than the word itself.
                 if _compound_member(spec) and _cf(spec.text) not in listed:
                     ref = Ref(index, spec.text.lower(), round(spec.weight * COMPOUND_WEIGHT, 3), False)
-                    self.parts.append((_cf(spec.text), ref))
+                    self.parts.append((_cf(spec.text), ref, False))
         self.parts.sort(key=lambda item: (-len(item[0]), item[0], item[1].topic))
         self.parts_re = (
-            re.compile("|".join(re.escape(p) for p, _ in self.parts)) if self.parts else None
+            re.compile("|".join(re.escape(p) for p, _ref, _head in self.parts)) if self.parts else None
         )
         for key in list(self.word_terms) + list(self.anchors):
             self._add_prefix(key)
@@ -200,7 +207,10 @@ class Matcher:
         words = spec.text.split(" ")
         ref = Ref(index, spec.text, spec.weight, negative, spec.intensifier, _cf(words[0]), spec.heading)
         if len(words) == 1:
-            for key in self._term_keys(words[0], spec.exact):
+            keys = self._term_keys(words[0], spec.exact)
+            if not spec.exact and not negative:
+                keys |= weak_verb_forms(words[0])
+            for key in keys:
                 self.word_terms[key].append(ref)
             return
         keysets = tuple(self._term_keys(w, spec.exact) for w in words)
@@ -257,8 +267,21 @@ class Matcher:
         try:
             return self._keys[form]
         except KeyError:
-            keys = self._keys[form] = token_keys(form)
+            keys = token_keys(form)
+            if len(keys) == 1 and form[:1].isupper():
+                keys += self._capitalized_adjective(keys[0])
+            self._keys[form] = keys
             return keys
+
+    def _capitalized_adjective(self, cf):
+        """An inflected adjective opening a title or sentence ("Persönliche
+        Empfehlungen", "Ehrliche Antwort") is unknown to simplemma as a noun:
+        its stem counts when it is a term ("persönlich", "zugeschnitten")."""
+        for end in ADJECTIVE_ENDINGS:
+            stem = cf[: -len(end)]
+            if cf.endswith(end) and len(stem) > 3 and (stem in self.word_terms or stem in self.anchors):
+                return (stem,)
+        return ()
 
     def form_info(self, form):
         """FormInfo for a surface form, or None when it can never count."""
@@ -294,8 +317,13 @@ class Matcher:
         ):
             return None
         core_keys = self.keys_of(core)
+        # A capitalized form with a noun lemma of its own is that noun: "Zahlen"
+        # (numbers) is not the verb "zahlen", whose term is written in lower case.
+        noun = core[:1].isupper() and len(core_keys) > 1
         for key in core_keys:
             for ref in self.word_terms.get(key, ()):
+                if noun and key == cf and ref.term[:1].islower():
+                    continue
                 record(ref, ref.intensifier and cf == ref.bare)
         anchors = ()
         if not whole:
@@ -327,11 +355,13 @@ class Matcher:
         if self.parts_re is None or not self.parts_re.search(cf):
             return []
         refs = []
-        for part, ref in self.parts:
+        for part, ref, head in self.parts:
             start = cf.find(part)
             while start != -1:
                 left, right = cf[:start], cf[start + len(part):]
-                if _left_ok(left) and _right_ok(right):
+                # A head-only part ("daten") counts in "Kundendaten", not in "Datenvolumen".
+                at_end = not head or (left and right in INFLECTIONS)
+                if at_end and _left_ok(left) and _right_ok(right):
                     refs.append(ref)
                     break
                 start = cf.find(part, start + 1)
@@ -446,7 +476,31 @@ class Matcher:
             sentence = len(starts) - 1
             self._separable(words, closing, starts[sentence], (words[closing], self.separable[words[closing]]),
                             sentence, append)
+        hits = [hit for hit in hits if not self._part_of_separable(words, hit)]
+        plain = [hit for hit in plain if not self._part_of_separable(words, hit)]
         return count, _neutralize(hits, plain), words, starts
+
+    def _part_of_separable(self, words, hit):
+        """Is this a verb term's form whose clause ends in a particle that makes it
+        another verb? "Wir kündigen die Arbeiten vorher an." is "ankündigen", not
+        "kündigen"; "Wir teilen Ihnen mit" is "mitteilen", not "teilen"."""
+        ref, form, at = hit[2], hit[3], hit[4]
+        if not form.islower() or not ref.term.islower() or " " in ref.term:
+            return False
+        if words[at].rstrip(CLOSERS)[-1:] in CLAUSE_END:
+            return False
+        for j in range(at + 1, min(len(words), at + SEPARABLE_REACH)):
+            raw = words[j]
+            if raw == BOUNDARY:
+                return False
+            stripped = raw.rstrip(CLOSERS)
+            if stripped[-1:] in CLAUSE_END:
+                particle = stripped.rstrip(CLAUSE_END).lstrip(OPENERS).casefold()
+                if particle not in PARTICLES:
+                    return False
+                verbs = self.keys_of(form)[1:] + _strong_infinitives(form) or (form,)
+                return any(lemmas.is_known(particle + verb) for verb in verbs if verb.endswith("n"))
+        return False
 
     def _forms(self, raw):
         """lemmas.tokenize(raw), remembered: phrases and particles look at the same
@@ -696,6 +750,30 @@ _FIRST_AND_TOPIC = operator.itemgetter(4, 1)
 UMLAUTS = str.maketrans("äöü", "aou")
 
 
+def weak_verb_forms(word):
+    """Present and past forms of a regular verb term ("beschönigen" → "beschönigt",
+    "beschönigte", "offenlegen" → "offengelegt"). simplemma takes some of them for
+    adjectives of their own and keeps them as lemmas, so the token never reaches
+    the verb; a strong verb's made-up forms ("ausgefallt") simply never occur."""
+    cf = _cf(word)
+    if not word.islower() or not cf.endswith("en") or len(cf) < 6:
+        return frozenset()
+    stem = cf[:-2]
+    # "begründet", "öffnet", "rechnet", but "wohnt", "filmt".
+    joint = "e" if stem.endswith(("t", "d")) or (
+        stem.endswith(("m", "n")) and (stem[-2:-1] not in "aeiouhlr" or stem[-3:-1] == "ch")) else ""
+    forms = {stem + joint + "t", stem + joint + "te", stem + joint + "ten"}
+    particle = next((p for p in sorted(PARTICLES, key=len, reverse=True)
+                     if stem.startswith(p) and len(stem) - len(p) >= 3), None)
+    if stem.startswith(INSEPARABLE) or cf.endswith("ieren"):
+        forms.add(stem + joint + "t")
+    elif particle:
+        forms.add(particle + "ge" + stem[len(particle):] + joint + "t")
+    else:
+        forms.add("ge" + stem + joint + "t")
+    return frozenset(forms)
+
+
 def _compound_member(spec):
     """Can this term count inside compounds? Single nouns of some length only."""
     text = spec.text
@@ -789,7 +867,8 @@ def short_text_factor(words):
     A reply of 50 words names its subject once or twice, an article of 300 words
     many times: below SHORT_TEXT_WORDS the threshold shrinks in proportion
     (never below SHORT_TEXT_FACTOR), and one place is spread enough; the
-    score needed never drops to a single full-weight word (MIN_TOPIC_SCORE)."""
+    score needed never drops to a single full-weight word (MIN_TOPIC_SCORE, or
+    MIN_SPREAD_SCORE for words in two places)."""
     if words >= SHORT_TEXT_WORDS:
         return 1.0
     return max(SHORT_TEXT_FACTOR, words / SHORT_TEXT_WORDS)
@@ -810,7 +889,8 @@ def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
         topic = topics.get(slug)
         if topic is None:
             continue
-        enough = data["score"] >= max(round(topic.threshold * factor, 3), MIN_TOPIC_SCORE)
+        floor = MIN_TOPIC_SCORE if data["places"] < 2 else MIN_SPREAD_SCORE
+        enough = data["score"] >= max(round(topic.threshold * factor, 3), floor)
         spread = data["places"] >= 2 or data["title"] or words < SHORT_TEXT_ONE_PLACE
         if slug in exclude:
             reason = "excluded"

@@ -26,6 +26,8 @@ form and its inflections only, not what simplemma maps it to) and `intensifier`
 not directly followed by another word, or when it is inflected, "echte Menschen")
 and `heading` (the word only counts in the title and in headings: the status
 headings of outage notices, "… – Geplant", say more than "geplant" in a sentence).
+A compound part may be marked `head`: it then only counts as the last part of a
+compound ("daten" in "Kundendaten", not in "Datenvolumen").
 """
 
 import hashlib
@@ -39,7 +41,7 @@ from german.slugs import slugify
 TOP_KEYS = {"defaults", "topics"}
 DEFAULT_KEYS = {"threshold", "weight"}
 TOPIC_KEYS = {"label", "slug", "description", "terms", "parts", "negative", "weight", "threshold"}
-TERM_KEYS = {"term", "weight", "exact", "intensifier", "heading"}
+TERM_KEYS = {"term", "weight", "exact", "intensifier", "heading", "head"}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_THRESHOLD = 3.0
 TERM_PATTERN = re.compile(r"^#?[^\W\d_][^\W_]*(?:-[^\W_]+)*(?: [^\W\d_][^\W_]*(?:-[^\W_]+)*)*$")
@@ -60,6 +62,7 @@ class TermSpec:
     exact: bool = False
     intensifier: bool = False
     heading: bool = False
+    head: bool = False  # a compound part that only counts as the last part
     line: int = 0
 
 
@@ -192,7 +195,7 @@ def _term(checker, node, field_name, negative):
         text_node = keys["term"][1]
         if "weight" in keys:
             options["weight"] = checker.number(keys["weight"][1], "weight", allow_zero=negative)
-        for flag in ("exact", "intensifier", "heading"):
+        for flag in ("exact", "intensifier", "heading", "head"):
             if flag in keys:
                 options[flag] = checker.boolean(keys[flag][1], flag)
     else:
@@ -213,6 +216,7 @@ def _term(checker, node, field_name, negative):
         exact=options.get("exact", False),
         intensifier=options.get("intensifier", False),
         heading=options.get("heading", False),
+        head=options.get("head", False),
         line=text_node.start_mark.line + 1,
     )
 
@@ -230,6 +234,9 @@ def _term_list(checker, node, field_name, negative=False, single_words=False):
             continue
         if single_words and " " in spec.text:
             checker.add(item, field_name, f"'{spec.text}' has a space; compound parts are single words")
+            continue
+        if spec.head and not single_words:
+            checker.add(item, field_name, f"'{spec.text}': 'head' is only for compound parts (parts)")
             continue
         result.append(spec)
     return result

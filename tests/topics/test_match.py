@@ -251,6 +251,17 @@ def test_a_single_word_is_never_a_topic_however_short_the_text(small_taxonomy):
     assert match.decide(two_words, low)[0] == ["vertrauen"]
 
 
+def test_weaker_words_in_two_places_of_a_reply_are_enough():
+    """Two half-weight words: not in one sentence (it could be one phrase), but in two."""
+    one_sentence = {"words": 30, "topics": {"vertrauen": {"score": 0.9, "places": 1, "title": False}}}
+    two_sentences = {"words": 30, "topics": {"vertrauen": {"score": 0.9, "places": 2, "title": False}}}
+    too_weak = {"words": 30, "topics": {"vertrauen": {"score": 0.7, "places": 2, "title": False}}}
+    low = taxonomy.parse(SMALL_TAXONOMY_LOW, "content/themen.yml")
+    assert match.decide(one_sentence, low)[0] == []
+    assert match.decide(two_sentences, low)[0] == ["vertrauen"]
+    assert match.decide(too_weak, low)[0] == []
+
+
 SMALL_TAXONOMY_LOW = """\
 topics:
   - label: Vertrauen
@@ -281,3 +292,98 @@ def test_heading_terms_count_only_in_headings_and_titles():
     assert "wartungsarbeiten" in found(matcher, "Nichts.", title="Geplant: neue App")
     # Not inside compounds or as separable verbs either: "Planung" or "geplante" in a sentence stay out.
     assert "wartungsarbeiten" not in found(matcher, "Die geplante Feier ist abgeschlossen.")
+
+
+HEAD_TAXONOMY = """\
+defaults:
+  threshold: 0.1
+topics:
+  - label: Datenschutz
+    description: Daten.
+    terms: [{term: Daten, exact: true}]
+    parts: [{term: daten, weight: 0.5, head: true}]
+  - label: Personalisierung
+    description: Zugeschnitten.
+    terms: [persönlich, zugeschnitten, {term: persönliche Ansprache, weight: 2.0}]
+"""
+
+
+@pytest.fixture(scope="module")
+def heads():
+    return match.Matcher(taxonomy.parse(HEAD_TAXONOMY, "content/themen.yml"))
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("Wir geben Kundendaten nie weiter.", True),
+    ("Ihre Kontodaten bleiben bei uns.", True),          # inflected head
+    ("Das Datenvolumen ist aufgebraucht.", False),      # modifier, not head
+    ("Die Datenrate sinkt am Abend.", False),
+])
+def test_a_head_part_counts_only_at_the_end_of_a_compound(heads, sentence, counts):
+    assert ("datenschutz" in found(heads, sentence)) is counts
+
+
+@pytest.mark.parametrize("title, word", [
+    ("Persönliche Empfehlungen", "Persönliche"),
+    ("Zugeschnittene Angebote", "Zugeschnittene"),
+])
+def test_a_capitalized_adjective_opening_a_title_counts(heads, title, word):
+    topics = heads.analyze(places_from_html(title, "", "<p>Mehr dazu unten.</p>"))["topics"]
+    assert [e["word"] for e in topics["personalisierung"]["evidence"]] == [word]
+
+
+
+CASE_TAXONOMY = """\
+defaults:
+  threshold: 0.1
+topics:
+  - label: Rechnung
+    description: Bezahlen.
+    terms: [zahlen, kündigen]
+"""
+
+
+@pytest.mark.parametrize("sentence, counts", [
+    ("Sie zahlen ab Mai weniger.", True),
+    ("Die Zahlen zeigen es deutlich.", False),       # the noun "Zahl", not the verb
+    ("Kündigen Sie bequem online.", True),           # a verb opening a sentence
+])
+def test_a_lower_case_term_is_not_a_capitalized_noun_of_the_same_spelling(sentence, counts):
+    matcher = match.Matcher(taxonomy.parse(CASE_TAXONOMY, "content/themen.yml"))
+    assert ("rechnung" in found(matcher, sentence)) is counts
+
+
+def test_forms_of_a_regular_verb_term_that_simplemma_keeps_as_words_of_their_own():
+    """simplemma knows "beschönigt" as a word and does not lead it back to "beschönigen"."""
+    small = taxonomy.parse("defaults:\n  threshold: 0.1\ntopics:\n  - label: Transparenz\n    description: Offen.\n"
+                           "    terms: [beschönigen, offenlegen]\n", "content/themen.yml")
+    matcher = match.Matcher(small)
+    for sentence, word in [("Wir haben nichts beschönigt.", "beschönigt"),
+                           ("Sie beschönigte den Fehler.", "beschönigte"),
+                           ("Alles wird offengelegt.", "offengelegt")]:
+        assert words(matcher, sentence, "transparenz") == [word]
+
+
+@pytest.mark.parametrize("verb, forms", [
+    ("begründen", {"begründet", "begründete", "begründeten"}),   # -et after d and t
+    ("zahlen", {"zahlt", "zahlte", "zahlten", "gezahlt"}),
+    ("umstellen", {"umstellt", "umstellte", "umstellten", "umgestellt"}),  # particle + ge
+    ("Vertrauen", set()),                                          # a noun has no verb forms
+])
+def test_weak_verb_forms(verb, forms):
+    assert match.weak_verb_forms(verb) == forms
+
+
+@pytest.mark.parametrize("sentence, slug, counts", [
+    ("Wir kündigen die Arbeiten eine Woche vorher an.", "vertrag", False),   # ankündigen
+    ("Sie kündigen den Vertrag zum Monatsende.", "vertrag", True),
+    ("Wir teilen Ihnen den neuen Termin mit.", "social-media", False),        # mitteilen
+    ("Bitte teilen Sie unseren Beitrag.", "social-media", True),
+])
+def test_a_verb_whose_clause_ends_in_its_particle_is_another_verb(sentence, slug, counts):
+    small = taxonomy.parse("defaults:\n  threshold: 0.1\ntopics:\n"
+                           "  - label: Vertrag\n    description: V.\n    terms: [kündigen]\n"
+                           "  - label: Social Media\n    description: S.\n    terms: [teilen, Beitrag]\n",
+                           "content/themen.yml")
+    matcher = match.Matcher(small)
+    assert (("kündigen" if slug == "vertrag" else "teilen") in words(matcher, sentence, slug)) is counts

@@ -85,6 +85,7 @@ def test_missing_description_and_terms():
     ("'Vertrauen!'", "not a word or phrase"),
     ("{term: echt, intensifier: vielleicht}", "true or false"),
     ("{term: geplant, heading: 1}", "true or false"),
+    ("{term: daten, head: true}", "only for compound parts"),
 ])
 def test_bad_term_entries(term, message):
     text = VALID.replace("terms: [Vertrauen]", f"terms: [{term}]")
