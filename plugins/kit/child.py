@@ -4,7 +4,8 @@ A forked child starts with the whole build in memory, so it can read,
 render or index a share of the work without anything being sent to it; it
 sends back a small result. Plugins use it for parallel work (reading and
 rendering in the speed plugin) and for work whose memory should never count
-against the build process (the search index).
+against the build process (the search index, the social posts). A build
+waits for every child it started before it ends (join_unjoined).
 
 The fork policy, one rule for every caller: fork only when the calling
 thread is the main thread and no other Python thread runs in this process.
