@@ -395,11 +395,22 @@ class Job:
         self._error = exc
 
 
-_unjoined = set()  # forked jobs nobody has joined yet
+_unjoined = set()  # forked jobs and tracked helper processes nobody has joined yet
+
+
+def track(helper):
+    """Count a helper process of a plugin (an object with `join()`) as part of the
+    build until `untrack`: join_unjoined() waits for it too."""
+    _unjoined.add(helper)
+
+
+def untrack(helper):
+    _unjoined.discard(helper)
 
 
 def join_unjoined():
-    """Wait for every child this process forked and nobody joined yet.
+    """Wait for every child this process forked, and every tracked helper, that
+    nobody joined yet.
 
     The build runner calls it when a build ends, before the staging folder is
     swapped in or deleted: a build that failed part-way may have left work
@@ -413,7 +424,8 @@ def join_unjoined():
         try:
             job.join()
         except Exception as exc:  # noqa: BLE001 - the build that started it has ended
-            logger.debug("%s: ended after its build: %s", job.what, describe(exc))
+            logger.debug("%s: ended after its build: %s", getattr(job, "what", job), describe(exc))
+        _unjoined.discard(job)
 
 
 def start(work, what):

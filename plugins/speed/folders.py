@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-from kit import pelican_door
+from kit import child, pelican_door
 
 _active = []
 
@@ -52,20 +52,38 @@ sys.stdout.write("\0".join(made))
 
 
 class FolderMaker:
+    """The maker process. Tracked by kit.child until finished: a build that fails
+    before its pages are written must not delete its staging tree while the
+    maker still makes folders in it (they would be left behind)."""
+
+    what = "speed: making folders ahead"
+
     def __init__(self, previous, staging):
         self.staging = staging
+        self.made = None
         self.process = subprocess.Popen([sys.executable, "-I", "-S", "-c", _MAKER, previous, staging],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, close_fds=True)
+        child.track(self)
+
+    def join(self):
+        """kit.child.join_unjoined: the build ends before its pages were written."""
+        if self in _active:
+            _active.remove(self)
+        self.finish()
 
     def finish(self, used=()):
         """Wait for the maker; remove the folders made ahead that nothing wrote into.
         `used`: absolute folders known to hold files (not even tried)."""
+        child.untrack(self)
+        if self.made is not None:
+            return
         try:
             made, _ = self.process.communicate(timeout=120)
         except subprocess.TimeoutExpired:
             self.process.kill()
             made, _ = self.process.communicate()
+        self.made = made
         names = [n for n in made.decode("utf-8", "surrogateescape").split("\0") if n]
         for rel in reversed(names):  # every folder was made after its parent
             path = os.path.join(self.staging, rel)

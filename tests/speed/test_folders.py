@@ -56,3 +56,35 @@ def test_only_builds_into_a_staging_tree_make_folders_ahead(tmp_path):
     folders.finish()
     assert folders._active == [] and list((tmp_path / "staging").iterdir()) == []
     assert os.path.isdir(previous / "artikel" / "a")  # the previous output is only read
+
+
+ARTICLE = "Title: {title}\nDate: 2026-11-20 10:00\nSummary: Kurz.\n\nText über {title}.\n"
+
+
+def test_a_failed_build_waits_for_its_folder_maker_before_its_staging_tree_goes(tmp_path, monkeypatch):
+    """The maker runs while Pelican reads; a build that fails then (an editor's
+    mistake) deletes its staging tree only once the maker is done, so no folder
+    it makes can be left behind."""
+    from tests.support.sites import build_fixture_site
+
+    files = {f"artikel/a{n}.md": ARTICLE.format(title=f"Artikel {n}") for n in range(5)}
+    good, output = build_fixture_site(tmp_path, files)
+    assert good.ok, good.report()
+    makers = []
+    original = folders.FolderMaker.__init__
+
+    def recording(self, previous, staging):
+        original(self, previous, staging)
+        makers.append(self)
+
+    # A slow maker: it starts making folders a moment after the build failed.
+    monkeypatch.setattr(folders, "_MAKER", "import time; time.sleep(0.5)\n" + folders._MAKER)
+    monkeypatch.setattr(folders.FolderMaker, "__init__", recording)
+    failed, _ = build_fixture_site(tmp_path, {**files, "artikel/kaputt.md": "Title: Kaputt\nDate: gestern\n\nText.\n"},
+                                   force=True)
+    assert not failed.ok
+    assert "content/artikel/kaputt.md" in failed.report()
+    assert len(makers) == 1 and makers[0].process.returncode is not None  # waited for
+    assert folders._active == []
+    assert not list(tmp_path.glob("output.*")), "staging tree left behind"
+    assert (output / "artikel").is_dir()  # the last good site is untouched
