@@ -762,15 +762,13 @@ def weak_verb_forms(word):
     # "begründet", "öffnet", "rechnet", but "wohnt", "filmt".
     joint = "e" if stem.endswith(("t", "d")) or (
         stem.endswith(("m", "n")) and (stem[-2:-1] not in "aeiouhlr" or stem[-3:-1] == "ch")) else ""
+    # Third person, past tense; with an inseparable prefix or -ieren also the participle.
     forms = {stem + joint + "t", stem + joint + "te", stem + joint + "ten"}
-    particle = next((p for p in sorted(PARTICLES, key=len, reverse=True)
-                     if stem.startswith(p) and len(stem) - len(p) >= 3), None)
-    if stem.startswith(INSEPARABLE) or cf.endswith("ieren"):
-        forms.add(stem + joint + "t")
-    elif particle:
+    if not (stem.startswith(INSEPARABLE) or cf.endswith("ieren")):
+        # The participle with ge-, after a separable particle: "gezahlt", "offengelegt".
+        particle = next((p for p in sorted(PARTICLES, key=len, reverse=True)
+                         if stem.startswith(p) and len(stem) - len(p) >= 3), "")
         forms.add(particle + "ge" + stem[len(particle):] + joint + "t")
-    else:
-        forms.add("ge" + stem + joint + "t")
     return frozenset(forms)
 
 
