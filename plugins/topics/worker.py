@@ -12,7 +12,7 @@ builds its taxonomy. The speed plugin reads Markdown before that, so the
 build process soon has nothing to do but wait: it says so (HURRY), and the
 worker forks a helper for half of what is left, so both cores analyze.
 
-The worker is a plain `python -m topics.worker` subprocess talking pickled
+The worker is a plain Python subprocess running `main()` talking pickled
 messages over its stdin/stdout (multiprocessing's "spawn" would re-import the
 caller's main script, "fork" is unsafe in a threaded process such as the
 livereload server; the worker itself has no threads when it forks its helper).
@@ -50,14 +50,16 @@ PLUGINS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class _Worker:
-    """One `python -m topics.worker` process with its pipes and result reader."""
+    """One worker process (`main()` in a new interpreter) with its pipes and result reader."""
 
     def __init__(self, engine, arrived, memo=None, helper=False):
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [PLUGINS_DIR, env.get("PYTHONPATH")]))
         self.done = threading.Event()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "topics.worker"],
+            # Not `-m topics.worker`: the package imports this module, so runpy would
+            # load it a second time as __main__ and print a RuntimeWarning.
+            [sys.executable, "-c", "from topics.worker import main; main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
         )
         self.sender = Connection(os.dup(self.process.stdin.fileno()), readable=False)

@@ -177,10 +177,13 @@ def test_rebuild_uses_the_analysis_cache(tmp_path, monkeypatch, caplog):
     assert report(tmp_path / "output") == first
 
 
-def test_worker_process_gives_the_same_result(tmp_path):
+def test_worker_process_gives_the_same_result_and_prints_nothing(tmp_path, capfd):
     inline = build(tmp_path / "inline", FILES)
+    capfd.readouterr()
     worker = build(tmp_path / "worker", FILES, TOPICS_WORKER=True, TOPICS_WORKER_MIN_DOCS=0, TOPICS_CACHE=False)
     assert (worker / "themen" / "bericht.json").read_bytes() == (inline / "themen" / "bericht.json").read_bytes()
+    # The worker writes to the editor's terminal too: no warning about how it was started.
+    assert "Warning" not in capfd.readouterr().err
 
 
 def test_worker_results_keep_their_evidence_packed_until_the_report_renders_it(tmp_path):
