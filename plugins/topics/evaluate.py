@@ -36,7 +36,8 @@ KINDS = {"article": (80, 300), "faq": (80, 300), "notice": (80, 300), "reply": (
 SPLITS = ("tuning", "test")
 GATE_SPLIT = "test"
 TARGET_MICRO_F1 = 0.85
-# Measured 0.67 when the test half became the gate, 0.73 after the second round, 0.80 after the third.
+# Measured 0.67 when the test half became the gate, 0.73 after the second round, 0.80 after the
+# third and 0.80 (0.805) after the fourth: the gate stays just below.
 GATE_MICRO_F1 = 0.79
 GATE_MICRO_PRECISION = 0.80
 GATE_PRECISION = 0.70

@@ -44,7 +44,7 @@ from german import lemmas
 
 from .text import BOUNDARY, CLOSERS, OPENERS, ending, sentence_starts, sentence_text
 
-ENGINE_VERSION = "topics-match-6"  # change it when matching changes: caches are keyed by it
+ENGINE_VERSION = "topics-match-7"  # change it when matching changes: caches are keyed by it
 PLACE_WEIGHTS = {"title": 3.0, "heading": 2.0, "summary": 2.0, "body": 1.0}
 PLACE_ORDER = ("title", "summary", "heading", "body")
 HEADING_PLACES = ("title", "heading")  # where a term marked `heading` counts
@@ -752,16 +752,23 @@ UMLAUTS = str.maketrans("äöü", "aou")
 
 def weak_verb_forms(word):
     """Present and past forms of a regular verb term ("beschönigen" → "beschönigt",
-    "beschönigte", "offenlegen" → "offengelegt"). simplemma takes some of them for
+    "beschönigte", "offenlegen" → "offengelegt", "duzen" → "geduzt", "vermasseln" →
+    "vermasselt"). simplemma takes some of them for
     adjectives of their own and keeps them as lemmas, so the token never reaches
     the verb; a strong verb's made-up forms ("ausgefallt") simply never occur."""
     cf = _cf(word)
-    if not word.islower() or not cf.endswith("en") or len(cf) < 6:
+    if not word.islower() or not cf.endswith("n") or len(cf) < 5:
         return frozenset()
-    stem = cf[:-2]
-    # "begründet", "öffnet", "rechnet", but "wohnt", "filmt".
-    joint = "e" if stem.endswith(("t", "d")) or (
-        stem.endswith(("m", "n")) and (stem[-2:-1] not in "aeiouhlr" or stem[-3:-1] == "ch")) else ""
+    if cf.endswith(("eln", "ern")):
+        # "vermasseln" → "vermasselt", "speichern" → "gespeichert": the -e- stays.
+        stem, joint = cf[:-1], ""
+    elif cf.endswith("en"):
+        stem = cf[:-2]
+        # "begründet", "öffnet", "rechnet", but "wohnt", "filmt".
+        joint = "e" if stem.endswith(("t", "d")) or (
+            stem.endswith(("m", "n")) and (stem[-2:-1] not in "aeiouhlr" or stem[-3:-1] == "ch")) else ""
+    else:
+        return frozenset()
     # Third person, past tense; with an inseparable prefix or -ieren also the participle.
     forms = {stem + joint + "t", stem + joint + "te", stem + joint + "ten"}
     if not (stem.startswith(INSEPARABLE) or cf.endswith("ieren")):

@@ -368,6 +368,9 @@ def test_forms_of_a_regular_verb_term_that_simplemma_keeps_as_words_of_their_own
     ("begründen", {"begründet", "begründete", "begründeten"}),   # -et after d and t
     ("zahlen", {"zahlt", "zahlte", "zahlten", "gezahlt"}),
     ("umstellen", {"umstellt", "umstellte", "umstellten", "umgestellt"}),  # particle + ge
+    ("duzen", {"duzt", "duzte", "duzten", "geduzt"}),              # a short verb
+    ("vermasseln", {"vermasselt", "vermasselte", "vermasselten"}),  # -eln keeps its e
+    ("auslagern", {"auslagert", "auslagerte", "auslagerten", "ausgelagert"}),  # -ern
     ("Vertrauen", set()),                                          # a noun has no verb forms
 ])
 def test_weak_verb_forms(verb, forms):
