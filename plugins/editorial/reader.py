@@ -16,7 +16,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
 from pelican.utils import SafeDatetime
 
 from german.dates import parse_datetime
@@ -88,11 +88,31 @@ class GermanTypographyExtension(Extension):
             md.treeprocessors.register(SelectiveSmarty(md, inner), "smarty", 6)
 
 
+class RefusedFormatReader(BaseReader):
+    """Stands in for Pelican's reStructuredText and HTML readers.
+
+    Only Markdown goes through the editor's checks (known keys, addresses,
+    dates); a `.rst` or `.html` file with `save_as: index.html` would replace
+    the home page unchecked. So such a file is one error, not a page."""
+
+    enabled = True
+    file_extensions = ("rst", "html", "htm")
+
+    def read(self, source_path):
+        raise EditorInputError(
+            display_path(source_path, self.settings), "file type",
+            f"'.{source_path.rsplit('.', 1)[-1]}' files are not read; expected a Markdown file (.md): "
+            "save the text as Markdown, or move the file out of content/")
+
+
 def install_reader(readers):
-    """readers_init handler: use this reader for every Markdown extension."""
+    """readers_init handler: use this reader for every Markdown extension, and
+    refuse every other text format Pelican would read."""
     for ext in EditorialMarkdownReader.file_extensions:
         if ext in readers.reader_classes:
             readers.reader_classes[ext] = EditorialMarkdownReader
+    for ext in RefusedFormatReader.file_extensions:
+        readers.reader_classes[ext] = RefusedFormatReader
 
 
 def content_kind(source_path, settings):

@@ -139,6 +139,14 @@ CASES = {
     "FAQ tags without a tag (strict)": (
         "faq/kaputt.md", FAQ.replace("Category:", "Tags: ,\nCategory:"), True,
         ["content/faq/kaputt.md: Tags: ", "',' holds no tag"]),
+    # Only Markdown passes the checks: other formats Pelican reads are refused.
+    "article as reStructuredText": (
+        "artikel/anders.rst", "Ziel\n####\n\n:date: 2026-11-01 10:00\n:save_as: index.html\n\nText.\n", False,
+        ["content/artikel/anders.rst: file type: ", "'.rst' files are not read", "Markdown file (.md)"]),
+    "page as HTML": (
+        "seiten/export.html", '<html><head><title>Export</title><meta name="save_as" content="index.html">'
+        "</head><body>Text</body></html>", False,
+        ["content/seiten/export.html: file type: ", "'.html' files are not read"]),
     # Outage notices: the header fields they share with the others.
     "notice not UTF-8": (
         "stoerungen/kaputt.md", NOTICE.encode().replace(b"Langsame", "Langsame für".encode("cp1252")),
