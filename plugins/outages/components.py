@@ -14,6 +14,8 @@ import yaml
 from german.dates import parse_datetime, to_berlin
 from kit.problems import Problem
 
+from .badges import OVERALL_ID
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = ("id", "name", "group")
 OPTIONAL = ("description", "area", "since")
@@ -130,6 +132,10 @@ def load_components(path, display):
         if not ID_PATTERN.match(component_id):
             problem(lines["id"], "id", f"'{component_id}' must be lower-case letters, digits and "
                     "hyphens, e.g. internet-kiel")
+            continue
+        if component_id == OVERALL_ID:
+            problem(lines["id"], "id", f"'{component_id}' is reserved for the status of the whole site "
+                    "(its badge); expected another id, e.g. internet-kiel")
             continue
         if component_id in registry.components:
             first = registry.components[component_id].line

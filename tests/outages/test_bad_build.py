@@ -66,6 +66,9 @@ BAD_COMPONENTS = {
         COMPONENTS + "  - id: internet-kiel\n    name: Doppelt\n    group: Internet\n",
         ["content/status/komponenten.yml:18", "id",
          "'internet-kiel' is used twice (first on line 2)"]),
+    "the whole site's id": (
+        COMPONENTS + "  - id: gesamt\n    name: Gesamt-Komponente\n    group: Internet\n",
+        ["content/status/komponenten.yml:18", "id", "'gesamt' is reserved for the status of the whole site"]),
     "missing group": (
         COMPONENTS.replace("    group: Kundenportal\n", ""),
         ["content/status/komponenten.yml:14", "group", "missing"]),
