@@ -240,13 +240,26 @@ def topics_report(c, file=None):
 
 @task(help={"split": "only one half: tuning, or test (the quality gate); default both",
             "details": "list the texts whose topics differ from the gold topics (read them on "
-                       "the tuning half only)"})
-def topics_eval(c, split=None, details=False):
+                       "the tuning half only)",
+            "without-model": "the taxonomy alone, without the model that decides near misses"})
+def topics_eval(c, split=None, details=False, without_model=False):
     """Precision, recall and F1 per topic and the micro-F1 of both halves; fails when the
     test half is below the quality gate."""
     from topics import commands as topics
 
-    code = topics.eval_command(split=split, show_mistakes=details)
+    code = topics.eval_command(split=split, show_mistakes=details,
+                               **({"model_path": None} if without_model else {}))
+    if code:
+        raise Exit(code=code)
+
+
+@task
+def topics_train(c):
+    """Train the model that decides near misses (plugins/topics/themen-modell.json) on the
+    tuning half of tests/data/topics; run it after changing those texts."""
+    from topics import commands as topics
+
+    code = topics.train_command()
     if code:
         raise Exit(code=code)
 

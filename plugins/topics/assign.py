@@ -33,6 +33,7 @@ from german import lemmas
 from kit import child, problems
 
 from . import cache
+from . import model as model_module
 from . import report as report_module
 from . import settings as topic_settings
 from . import taxonomy as taxonomy_module
@@ -84,6 +85,7 @@ class State:
         self.engine = None
         self.problems = []
         self.text_hash = None
+        self.model_key = None
         self.raw_taxonomy = None
         self.stamp = None  # the cache files as this process last read or wrote them (disk_stamp)
         self.tags = {}
@@ -135,10 +137,16 @@ class State:
             self.taxonomy = self.engine = None
             self.problems = exc.problems
             return
+        try:
+            model = self.model()
+        except model_module.ModelError as exc:
+            self.taxonomy = self.engine = None
+            self.problems = [(exc.path, exc.field, exc.expected)]
+            return
         self.problems = []
         self.taxonomy = taxonomy
         settings = self.settings
-        self.engine = Engine(taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"])
+        self.engine = Engine(taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"], model)
         self.store = None
         if settings["TOPICS_CACHE"]:
             directory = cache.cache_dir(settings)
@@ -164,7 +172,11 @@ class State:
                 or previous.store.directory != cache.cache_dir(settings)
                 or previous.stamp is None or previous.disk_stamp() != previous.stamp):
             return False
-        engine = Engine(previous.taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"])
+        try:
+            model = self.model()
+        except model_module.ModelError:
+            return False  # load() reports it
+        engine = Engine(previous.taxonomy, settings["TOPICS_PLACE_WEIGHTS"], settings["TOPICS_MAX_AUTO"], model)
         if engine.fingerprint != previous.engine.fingerprint:
             return False
         engine = previous.engine
@@ -176,6 +188,14 @@ class State:
         self.lemma_sizes, self.stamp = previous.lemma_sizes, previous.stamp
         self.problems = []
         return True
+
+    def model(self):
+        """The near-miss model of the settings (None when off); ModelError when unusable."""
+        path = self.settings["TOPICS_MODEL"]
+        self.model_key = model_module.file_key(path) if path else None
+        if not path:
+            return None
+        return model_module.load_cached(path, display_path(path, self.settings))
 
     def disk_stamp(self):
         """(inode, size, mtime) of every cache file this state reads: equal to
@@ -192,7 +212,9 @@ class State:
 
     def begin_run(self):
         """Start of a build run: pick up an edited taxonomy, forget last run's notes."""
-        reloaded = hash(self._read()) != self.text_hash
+        path = self.settings["TOPICS_MODEL"]
+        reloaded = (hash(self._read()) != self.text_hash
+                    or (model_module.file_key(path) if path else None) != self.model_key)
         if reloaded:
             self.close_worker()  # it was started for the old taxonomy
             self.load()

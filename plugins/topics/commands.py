@@ -11,9 +11,11 @@ from pelican import Pelican
 from pelican.readers import _DISCARD, Readers
 from pelican.settings import read_settings
 
-from . import evaluate, report
+from . import evaluate, report, train
+from . import model as model_module
 from . import taxonomy as taxonomy_module
 from .assign import State
+from .engine import Engine
 from .report import KINDS
 from .settings import display_path
 
@@ -114,9 +116,10 @@ def report_command(files=(), settings_file="pelicanconf.py", out=None):
 
 
 def eval_command(data_dir=DEFAULT_DATA, split=None, taxonomy_path=DEFAULT_TAXONOMY,
-                 show_mistakes=False, out=None):
+                 show_mistakes=False, out=None, model_path=model_module.DEFAULT_PATH):
     """`invoke topics-eval`: P/R/F1 per topic and micro-F1 of both halves (or of
-    `split`); 1 when the test half fails the quality gate."""
+    `split`); 1 when the test half fails the quality gate. `model_path` None:
+    the taxonomy alone, without the near-miss model."""
     out = out or sys.stdout
     splits = [split] if split else list(evaluate.SPLITS)
     if split not in (None, *evaluate.SPLITS):
@@ -126,14 +129,34 @@ def eval_command(data_dir=DEFAULT_DATA, split=None, taxonomy_path=DEFAULT_TAXONO
     try:
         taxonomy = taxonomy_module.load(taxonomy_path)
         halves = {name: evaluate.load_split(os.path.join(data_dir, name), taxonomy) for name in splits}
-    except (taxonomy_module.TaxonomyError, evaluate.SampleError) as exc:
+        model = model_module.load(model_path) if model_path else None
+    except (taxonomy_module.TaxonomyError, evaluate.SampleError, model_module.ModelError) as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
+    engine = Engine(taxonomy, model=model)
+    out.write(f"Modell für knappe Fälle: {model_path if model else 'keins (nur die Taxonomie)'}\n\n")
     failed = False
     for number, (name, samples) in enumerate(halves.items()):
-        result = evaluate.evaluate(taxonomy, samples, name)
+        result = evaluate.evaluate(taxonomy, samples, name, engine=engine)
         if number:
             out.write("\n")
         out.write(evaluate.format_result(result, show_mistakes=show_mistakes) + "\n")
         failed = failed or (name == evaluate.GATE_SPLIT and bool(result.gate_failures()))
     return 1 if failed else 0
+
+
+def train_command(data_dir=DEFAULT_DATA, taxonomy_path=DEFAULT_TAXONOMY, model_path=model_module.DEFAULT_PATH,
+                  out=None):
+    """`invoke topics-train`: the near-miss model from the tuning half, written to `model_path`."""
+    out = out or sys.stdout
+    try:
+        taxonomy = taxonomy_module.load(taxonomy_path)
+        data = train.train(taxonomy, os.path.join(data_dir, "tuning"))
+    except (taxonomy_module.TaxonomyError, evaluate.SampleError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    train.write(data, model_path)
+    weights = sum(len(entry["weights"]) for entry in data["topics"].values())
+    out.write(f"{model_path}: {len(data['topics'])} Themen, {weights} Gewichte, trainiert auf "
+              f"{data['trained_on']['texts']} Texten der Abstimmungshälfte\n")
+    return 0

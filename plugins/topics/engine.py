@@ -22,6 +22,7 @@ from german import lemmas
 from kit import datacache
 
 from . import match, text
+from . import model as model_module
 
 DEFAULT_MAX_AUTO = 5
 EVIDENCE_KEYS = ("evidence", "negative")
@@ -141,14 +142,17 @@ class Result:
 
 
 class Engine:
-    def __init__(self, taxonomy, place_weights=None, max_auto=DEFAULT_MAX_AUTO):
+    def __init__(self, taxonomy, place_weights=None, max_auto=DEFAULT_MAX_AUTO, model=None):
         self.taxonomy = taxonomy
         self.place_weights = dict(match.PLACE_WEIGHTS, **(place_weights or {}))
         self._matcher = None
         self.max_auto = max_auto
+        self.model = model  # model.Model: a second opinion on near misses, or None
+        self._by_slug = taxonomy.by_slug()
         self.fingerprint = hashlib.sha256(
             repr((match.ENGINE_VERSION, code_fingerprint(), taxonomy.fingerprint,
-                  sorted(self.place_weights.items()), max_auto)).encode("utf-8")
+                  sorted(self.place_weights.items()), max_auto,
+                  model.fingerprint if model else None)).encode("utf-8")
         ).hexdigest()[:16]
         self.memory = {}  # content key → analysis
         self.loaded_keys = set()  # what the disk cache held when the build started
@@ -179,8 +183,23 @@ class Engine:
         if analysis is None:
             places = text.places_from_html(title, summary_html, content_html)
             analysis = self.matcher.analyze(places)
+            if self.model is not None:
+                self._ask_model(places, analysis)
             self.memory[key] = analysis
         return key, analysis
+
+    def _ask_model(self, places, analysis):
+        """The model's probability ("model") for each topic scored at least NEAR of its threshold."""
+        found = None
+        for slug, data in analysis["topics"].items():
+            topic = self._by_slug.get(slug)
+            if topic is None or data["score"] < topic.threshold * model_module.NEAR:
+                continue
+            if found is None:
+                found = model_module.features(places)
+            probability = self.model.probability(slug, found)
+            if probability is not None:
+                data["model"] = round(probability, 3)
 
     def keep(self, key, numbers, packed):
         """An analysis that arrived split (from the worker): numbers now, evidence packed."""

@@ -42,6 +42,8 @@ from itertools import compress, repeat
 
 from german import lemmas
 
+from .model import CONFIRMS as MODEL_CONFIRMS
+from .model import NEAR as MODEL_NEAR
 from .text import BOUNDARY, CLOSERS, OPENERS, ending, sentence_starts, sentence_text
 
 ENGINE_VERSION = "topics-match-7"  # change it when matching changes: caches are keyed by it
@@ -896,6 +898,9 @@ def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
             continue
         floor = MIN_TOPIC_SCORE if data["places"] < 2 else MIN_SPREAD_SCORE
         enough = data["score"] >= max(round(topic.threshold * factor, 3), floor)
+        # A near miss the model (model.py) finds likely counts as well: the matcher's evidence stays.
+        enough = enough or (data.get("model", 0.0) >= MODEL_CONFIRMS
+                            and data["score"] >= max(round(topic.threshold * MODEL_NEAR, 3), floor))
         spread = data["places"] >= 2 or data["title"] or words < SHORT_TEXT_ONE_PLACE
         if slug in exclude:
             reason = "excluded"

@@ -65,6 +65,8 @@ def _topic_entry(topic, data):
         score=data["score"],
         threshold=topic.threshold,
         places=data["places"],
+        # The near-miss model's probability (model.py) when it was asked, else None.
+        model=data.get("model"),
         # Plain dicts: only Python reads them (the filter topics_evidence, the JSON).
         evidence=list(data["evidence"]),
     )
@@ -362,8 +364,10 @@ def format_table(documents, show_candidates=True):
         if not entry["topics"]:
             lines.append("  Automatische Themen: keine")
         for topic in entry["topics"]:
+            confirmed = (f"; unter der Schwelle, vom Modell bestätigt ({topic['model']:.0%})"
+                         if topic["score"] < topic["threshold"] and topic.get("model") is not None else "")
             lines.append(f"  + {topic['label']:<24} {topic['score']:5.2f} / {topic['threshold']:.2f}  "
-                         f"({topic['places']} Stellen)")
+                         f"({topic['places']} Stellen{confirmed})")
             for item in topic["evidence"]:
                 lines.append(f"      {item['word']} [{PLACE_LABELS[item['place']]}]: {item['sentence']}")
         if show_candidates:

@@ -8,6 +8,7 @@ from kit import problems
 
 from .engine import DEFAULT_MAX_AUTO
 from .evidence import evidence_html
+from .model import DEFAULT_PATH as DEFAULT_MODEL_PATH
 
 DEFAULTS = {
     # The taxonomy, relative to PATH (content/).
@@ -39,6 +40,9 @@ DEFAULTS = {
     "TOPICS_WORKERS": None,  # None: one per spare CPU core (cores - 1), at least one, at most three
     # Weights of the places of a text (see match.PLACE_WEIGHTS); {} keeps them.
     "TOPICS_PLACE_WEIGHTS": {},
+    # The model that decides near misses (model.py; `invoke topics-train` writes
+    # it); None tags by the taxonomy alone.
+    "TOPICS_MODEL": DEFAULT_MODEL_PATH,
 }
 
 # Metadata keys editors may write; the editorial plugin rejects unknown keys.

@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection
 from german import lemmas
 
 from .engine import Engine, split_packed
+from .model import Model
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ class _Worker:
         self.writer = threading.Thread(target=self._write, daemon=True, name="topics-texts")
         self.writer.start()
         self.send((engine.taxonomy, engine.place_weights, engine.max_auto, memo or ({}, {}),
-                   {"split_minimum": SPLIT_MINIMUM, "helper": helper}))
+                   {"split_minimum": SPLIT_MINIMUM, "helper": helper,
+                    "model": engine.model.as_data() if engine.model else None}))
 
     def _write(self):
         """Send queued messages in order; None closes the worker's input."""
@@ -284,7 +286,8 @@ def main():
     except EOFError:
         return
     lemmas.remember(known_lemmas, known_words)
-    engine = Engine(taxonomy, place_weights, max_auto)
+    engine = Engine(taxonomy, place_weights, max_auto,
+                    Model.from_data(options["model"]) if options.get("model") else None)
     engine.matcher  # noqa: B018 - compiled before any helper is forked, which then shares it
     backlog = collections.deque()
     eof = hurry = False

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 
 from topics import commands
 
@@ -73,8 +74,9 @@ def test_topics_eval_reports_both_halves_and_passes_the_gate():
     code = commands.eval_command(data_dir=os.path.join(ROOT, "tests", "data", "topics"),
                                  taxonomy_path=os.path.join(ROOT, "content", "themen.yml"), out=out)
     text = out.getvalue()
-    tuning, test = text.split("Auswertung: test (")
-    assert tuning.startswith("Auswertung: tuning (") and "keine Qualitätsschwelle" in tuning
+    model, tuning, test = re.split(r"Auswertung: (?:tuning|test) \(", text)
+    assert model.startswith("Modell für knappe Fälle: ") and model.rstrip().endswith("themen-modell.json")
+    assert "keine Qualitätsschwelle" in tuning and "trainiert" in tuning
     assert "Mikro" in test and "Qualitätsschwelle: bestanden" in test and code == 0
     assert "Vertrauen" in text and "Authentizität" in text
 
