@@ -189,11 +189,12 @@ class Engine:
         return key, analysis
 
     def _ask_model(self, places, analysis):
-        """The model's probability ("model") for each topic scored at least NEAR of its threshold."""
+        """The model's probability ("model") for each near miss: a topic scored at least NEAR
+        of its threshold but below it (above it, the model has nothing to decide)."""
         found = None
         for slug, data in analysis["topics"].items():
             topic = self._by_slug.get(slug)
-            if topic is None or data["score"] < topic.threshold * model_module.NEAR:
+            if topic is None or not topic.threshold * model_module.NEAR <= data["score"] < topic.threshold:
                 continue
             if found is None:
                 found = model_module.features(places)

@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+from itertools import repeat
 
 from german import lemmas
 
@@ -40,11 +41,9 @@ class ModelError(ValueError):
 
 def features(places):
     """The lemmas (case-folded) of every word of three letters or more in a document's places."""
-    found = set()
-    for part in (places.title, places.summary, *places.headings, places.body):
-        for word in WORD.findall(part):
-            found.add(lemmas.lemma(word).casefold())
-    return found
+    words = set(WORD.findall("\n".join((places.title, places.summary, *places.headings, places.body))))
+    lemma = lemmas.lemma
+    return {lemma(word).casefold() for word in words}
 
 
 def _sigmoid(z):
@@ -64,7 +63,7 @@ class Model:
         if known is None:
             return None
         bias, weights = known
-        return _sigmoid(bias + sum(weights.get(lemma, 0.0) for lemma in found))
+        return _sigmoid(bias + sum(map(weights.get, found, repeat(0.0))))
 
     def strongest(self, slug, found, count=5):
         """The lemmas of `found` that speak most for the topic (for the report)."""
