@@ -38,8 +38,8 @@ SPLITS = ("tuning", "test")
 GATE_SPLIT = "test"
 TARGET_MICRO_F1 = 0.85
 # Measured 0.67 when the test half became the gate, 0.73 after the second round, 0.80 after the
-# third and 0.80 (0.805) after the fourth: the gate stays just below.
-GATE_MICRO_F1 = 0.79
+# third, 0.80 (0.805) after the fourth and 0.81 (0.812) with the near-miss model: just below.
+GATE_MICRO_F1 = 0.80
 GATE_MICRO_PRECISION = 0.80
 GATE_PRECISION = 0.70
 GATE_MIN_PREDICTIONS = 5
