@@ -189,12 +189,13 @@ class Engine:
         return key, analysis
 
     def _ask_model(self, places, analysis):
-        """The model's probability ("model") for each near miss: a topic scored at least NEAR
-        of its threshold but below it (above it, the model has nothing to decide)."""
+        """The model's probability ("model") for each near miss (match.near_miss); a topic the
+        score alone makes, or one far below its threshold, is not the model's to decide."""
         found = None
+        factor = match.short_text_factor(analysis["words"])
         for slug, data in analysis["topics"].items():
             topic = self._by_slug.get(slug)
-            if topic is None or not topic.threshold * model_module.NEAR <= data["score"] < topic.threshold:
+            if topic is None or not match.near_miss(data, topic.threshold, factor):
                 continue
             if found is None:
                 found = model_module.features(places)

@@ -881,6 +881,29 @@ def short_text_factor(words):
     return max(SHORT_TEXT_FACTOR, words / SHORT_TEXT_WORDS)
 
 
+def _floor(data):
+    return MIN_TOPIC_SCORE if data["places"] < 2 else MIN_SPREAD_SCORE
+
+
+def score_enough(data, threshold, factor):
+    """Does the score alone make the topic: the threshold (times the short-text factor)
+    and the floor that keeps a single word a mention?"""
+    return data["score"] >= max(round(threshold * factor, 3), _floor(data))
+
+
+def near_miss(data, threshold, factor):
+    """Too little for the score alone, but at least MODEL_NEAR of the threshold (the
+    evidence is kept from half the threshold on): the model (model.py) decides."""
+    return (not score_enough(data, threshold, factor)
+            and data["score"] >= max(round(threshold * MODEL_NEAR, 3), _floor(data)))
+
+
+def model_confirms(data, threshold):
+    """A near miss the model found likely: it counts, with the matcher's evidence."""
+    return data.get("model", 0.0) >= MODEL_CONFIRMS and data["score"] >= max(
+        round(threshold * MODEL_NEAR, 3), _floor(data))
+
+
 def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
     """Which topics a document gets automatically, and the near misses.
 
@@ -896,11 +919,7 @@ def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):
         topic = topics.get(slug)
         if topic is None:
             continue
-        floor = MIN_TOPIC_SCORE if data["places"] < 2 else MIN_SPREAD_SCORE
-        enough = data["score"] >= max(round(topic.threshold * factor, 3), floor)
-        # A near miss the model (model.py) finds likely counts as well: the matcher's evidence stays.
-        enough = enough or (data.get("model", 0.0) >= MODEL_CONFIRMS
-                            and data["score"] >= max(round(topic.threshold * MODEL_NEAR, 3), floor))
+        enough = score_enough(data, topic.threshold, factor) or model_confirms(data, topic.threshold)
         spread = data["places"] >= 2 or data["title"] or words < SHORT_TEXT_ONE_PLACE
         if slug in exclude:
             reason = "excluded"

@@ -13,7 +13,7 @@ import os
 
 from kit import atomic, outputs
 
-from . import cache
+from . import cache, match
 from .engine import code_fingerprint
 from .evidence import PLACE_LABELS
 from .settings import display_path
@@ -58,7 +58,11 @@ class Entry(dict):
         self.__dict__ = self
 
 
-def _topic_entry(topic, data):
+def _topic_entry(topic, data, words=None):
+    """A topic of a report entry; `words` (the body's word count) is given for assigned
+    topics, which then say whether the model decided them (model_confirmed)."""
+    confirmed = words is not None and "model" in data and not match.score_enough(
+        data, topic.threshold, match.short_text_factor(words))
     return Entry(
         slug=topic.slug,
         label=topic.label,
@@ -67,6 +71,7 @@ def _topic_entry(topic, data):
         places=data["places"],
         # The near-miss model's probability (model.py) when it was asked, else None.
         model=data.get("model"),
+        model_confirmed=confirmed,
         # Plain dicts: only Python reads them (the filter topics_evidence, the JSON).
         evidence=list(data["evidence"]),
     )
@@ -81,7 +86,8 @@ def document_entry(taxonomy, *, source, url, title, kind, kind_label, status, ed
     given, is the result's analysis with its evidence.
     """
     topics = topics or taxonomy.by_slug()
-    analysis = (analysis or result.get("analysis") or {}).get("topics", {})
+    whole = analysis or result.get("analysis") or {}
+    analysis, words = whole.get("topics", {}), whole.get("words", match.SHORT_TEXT_WORDS)
     manual = []
     for tag in editor_tags:
         slug = getattr(tag, "slug", None) or str(tag)
@@ -89,7 +95,7 @@ def document_entry(taxonomy, *, source, url, title, kind, kind_label, status, ed
         if slug in analysis and slug in topics:
             entry["confirmed"] = _topic_entry(topics[slug], analysis[slug])
         manual.append(entry)
-    automatic = [_topic_entry(topics[s], analysis[s]) for s in result.get("auto") or []]
+    automatic = [_topic_entry(topics[s], analysis[s], words) for s in result.get("auto") or []]
     candidates = []
     for slug, reason in result.get("candidates") or []:
         if reason == "manual" or slug not in topics:
@@ -365,15 +371,16 @@ def format_table(documents, show_candidates=True):
             lines.append("  Automatische Themen: keine")
         for topic in entry["topics"]:
             confirmed = (f"; unter der Schwelle, vom Modell bestätigt ({topic['model']:.0%})"
-                         if topic["score"] < topic["threshold"] and topic.get("model") is not None else "")
+                         if topic.get("model_confirmed") else "")
             lines.append(f"  + {topic['label']:<24} {topic['score']:5.2f} / {topic['threshold']:.2f}  "
                          f"({topic['places']} Stellen{confirmed})")
             for item in topic["evidence"]:
                 lines.append(f"      {item['word']} [{PLACE_LABELS[item['place']]}]: {item['sentence']}")
         if show_candidates:
             for topic in entry["candidates"]:
+                said = f" (Modell: {topic['model']:.0%})" if topic.get("model") is not None else ""
                 lines.append(f"  - {topic['label']:<24} {topic['score']:5.2f} / {topic['threshold']:.2f}  "
-                             f"{topic['reason_label']}")
+                             f"{topic['reason_label']}{said}")
                 for item in topic["evidence"][:2]:
                     lines.append(f"      {item['word']} [{PLACE_LABELS[item['place']]}]: {item['sentence']}")
         lines.append("")

@@ -60,14 +60,16 @@ def test_a_near_miss_becomes_a_topic_only_when_the_model_finds_it_likely(taxonom
 def test_the_engine_asks_the_model_only_about_near_misses(taxonomy):
     always = model.Model({t.slug: (30.0, {}) for t in taxonomy.topics}, "always")
     engine = Engine(taxonomy, model=always)
-    _key, analysis = engine.analyze(
-        "Unser Team", "", "<p>Manchmal dauert eine Antwort länger. Wir sagen offen, warum.</p>"
-                          "<p>Die Störung im Netz ist behoben. Der Ausfall dauerte zwei Stunden.</p>")
+    body = "".join(f"<p>{line.strip()}</p>" for line in NEAR_MISS.split("\n\n")[1:])
+    _key, analysis = engine.analyze("Neues aus dem Service", "", body + "<p>Die Störung im Netz ist behoben. "
+                                    "Der Ausfall dauerte zwei Stunden, die Störung traf Kiel.</p>")
     thresholds = {t.slug: t.threshold for t in taxonomy.topics}
     assert any("model" in data for data in analysis["topics"].values()), analysis
     assert any(data["score"] >= thresholds[slug] for slug, data in analysis["topics"].items()), analysis
+    factor = match.short_text_factor(analysis["words"])
     for slug, data in analysis["topics"].items():
-        asked = thresholds[slug] * model.NEAR <= data["score"] < thresholds[slug]
+        asked = thresholds[slug] * model.NEAR <= data["score"] and not match.score_enough(
+            data, thresholds[slug], factor)
         assert ("model" in data) == asked, (slug, data)
     assert Engine(taxonomy).fingerprint != engine.fingerprint != Engine(
         taxonomy, model=model.Model({}, "other")).fingerprint
@@ -162,7 +164,14 @@ def test_the_report_entry_carries_the_probability(taxonomy):
     analysis["topics"]["transparenz"].update(evidence=[], negative=[])
     entry = document_entry(taxonomy, source="a.md", url="/a/", title="A", kind="article", kind_label="Artikel",
                            status="published", editor_tags=[], result=result, analysis=analysis)
-    assert entry["topics"][0]["model"] == 0.812
+    assert entry["topics"][0]["model"] == 0.812 and entry["topics"][0]["model_confirmed"]
+    assert "vom Modell bestätigt (81%)" in format_table([entry])
+    # A short text's topic that its score makes (the threshold shrinks) is not the model's doing.
+    short = _analysis("transparenz", 1.0, probability=0.1, words=40)
+    short["topics"]["transparenz"].update(evidence=[], negative=[])
+    entry = document_entry(taxonomy, source="a.md", url="/a/", title="A", kind="article", kind_label="Artikel",
+                           status="published", editor_tags=[], result=result, analysis=short)
+    assert not entry["topics"][0]["model_confirmed"] and "vom Modell" not in format_table([entry])
 
 
 def test_topics_train_writes_the_model_and_says_what_it_learnt(tmp_path):
