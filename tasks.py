@@ -332,9 +332,10 @@ def outage_reschedule(c, slug, start, end, text=None):
 
 @task
 def outage_publish(c):
-    """Publish outage changes into output/ in under a second; the full build
-    (invoke build, CI) follows so that every page's built-in banner catches up."""
-    result = outages.publish(DEV_SETTINGS)
+    """Publish outage changes into output/ in under a second, with the settings that
+    built output/ (invoke build or invoke preview); the full build (invoke build, CI)
+    follows so that every page's built-in banner catches up."""
+    result = outages.publish(DEV_SETTINGS)  # only says where output/ is
     print(result.report(), file=sys.stdout if result.ok else sys.stderr)
     if not result.ok:
         raise Exit(code=1)
