@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from tests.support.html import soup
-from tests.support.sites import FIXED_NOW
+from tests.support.sites import FIXED_NOW, build_sample_site
 from tests.support.standards import (
     atom_id,
     dom_elements,
@@ -163,6 +163,38 @@ def test_status_page_stays_small_and_keeps_every_day(sample_site):
                 assert title in text, (component["id"], title)
     kiel = page.select_one("#komponente-internet-kiel")
     assert "18.11.2026: Ausgefallen" in kiel.select_one(".uptime-text").get_text()
+
+
+def _addresses(page):
+    return [(tag.name, tag.get(name)) for tag in page.find_all(True)
+            for name in ("href", "src", "action") if tag.get(name)]
+
+
+def test_the_development_404_page_works_on_any_port_and_at_any_depth(sample_site):
+    """Served under every missing address by a local server on any port: every
+    address starts at the root of that host (never a fixed port, never relative).
+    Feeds are the exception on every page: their address is FEED_DOMAIN's."""
+    page = soup(sample_site / "404.html")
+    addresses = [(tag, url) for tag, url in _addresses(page)
+                 if not url.startswith("#") and "/feeds/" not in url]
+    assert ("link", "/theme/css/site.css") in addresses
+    assert any(tag == "script" and url.endswith("/status-banner.js") for tag, url in addresses)
+    assert any(tag == "form" for tag, _ in addresses)
+    wrong = [(tag, url) for tag, url in addresses if not url.startswith("/") or url.startswith("//")]
+    assert not wrong, wrong
+
+
+def test_the_production_404_page_uses_absolute_addresses(tmp_path):
+    siteurl = "https://service.example.org"
+    result = build_sample_site(tmp_path / "output", {
+        "SITEURL": siteurl, "FEED_DOMAIN": siteurl, "RELATIVE_URLS": False, "PRODUCTION": True,
+        "SEARCH_INDEX": False})
+    assert result.ok, result.report()
+    page = soup(tmp_path / "output" / "404.html")
+    addresses = _addresses(page)
+    assert ("link", siteurl + "/theme/css/site.css") in addresses
+    wrong = [(tag, url) for tag, url in addresses if not url.startswith((siteurl + "/", "#"))]
+    assert not wrong, wrong
 
 
 def test_the_404_page_names_no_canonical_address(sample_site):
