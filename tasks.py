@@ -52,7 +52,7 @@ def build(c, no_search=False, force=False):
 def clean(c):
     """Remove output/ and the build caches (after any running build has finished)."""
     settings = site_build.load_settings(DEV_SETTINGS)
-    output = os.path.abspath(settings["OUTPUT_PATH"])
+    output = staging.real_output(settings["OUTPUT_PATH"])  # a linked output/: its folder; the link stays
     with lock.exclusive(output, "invoke clean"):
         for path in [output, settings["CACHE_PATH"]]:
             shutil.rmtree(path, ignore_errors=True)

@@ -72,7 +72,7 @@ def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, setti
     if settings is None:
         source = (settings_file, dict(overrides or {}))
         settings = load_settings(settings_file, overrides)
-    output = os.path.abspath(settings["OUTPUT_PATH"])
+    output = staging.real_output(settings["OUTPUT_PATH"])  # a linked output/: swapped where it leads
     try:
         with lock.exclusive(output, what, timeout=lock_timeout):
             return _locked_build(settings, output, strict, force, started, warm, on_generators, source)

@@ -314,11 +314,11 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     try:
         if settings is None:
             where = read_settings(settings_file, override=dict(overrides or {}))
-            output = os.path.abspath(where["OUTPUT_PATH"])
+            output = staging.real_output(where["OUTPUT_PATH"])
             settings = provenance.settings_of(provenance.load(where, output), display_path(output, where),
                                               settings_file)
         set_defaults(settings)
-        output = os.path.abspath(settings["OUTPUT_PATH"])
+        output = staging.real_output(settings["OUTPUT_PATH"])
         with lock.exclusive(output, "invoke outage-publish"):
             signals.disconnect_all()  # only the plugins of these settings act on this run
             try:

@@ -357,3 +357,18 @@ def test_outage_publish_works_before_the_plugin_is_listed_in_pelicanconf(tmp_pat
     published = publish(settings=settings)
     assert published.ok, published.report()
     assert (output / "api" / "v2" / "summary.json").exists()
+
+
+def test_outage_publish_into_a_linked_output_replaces_the_folder_it_leads_to(tmp_path):
+    web = tmp_path / "www"
+    web.mkdir()
+    (tmp_path / "output").symlink_to(web)
+    result, output = build_outage_site(tmp_path, {"stoerungen/kiel.md": ACTIVE})
+    assert result.ok, result.report()
+    settings = load_project_settings(os.path.join(ROOT, "pelicanconf.py"),
+                                     {"PATH": str(tmp_path / "content"), "SITE_NOW": NOW})
+    resolve_notice(settings, "internetstoerung-kiel", "Behoben.", when="2026-11-24 11:50")
+    published = publish(settings=_publish_settings(tmp_path))
+    assert published.ok, published.report()
+    assert output.is_symlink() and os.readlink(output) == str(web)
+    assert "Alle Systeme funktionieren" in (web / "status" / "index.html").read_text()
