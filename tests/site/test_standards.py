@@ -61,6 +61,26 @@ def test_every_feed_passes_atoma_and_feedparser_and_names_itself(sample_site):
     assert problems == []
 
 
+def test_every_feed_says_it_is_german_and_is_titled_like_the_site(sample_site):
+    """Read by feedparser (xml:lang of an Atom feed, <language> of an RSS channel):
+    Pelican's own feeds too, and their titles use the site's en dash."""
+    import feedparser
+
+    checked = 0
+    for path, kind in site_feeds(sample_site):
+        if kind == "json":
+            assert json.loads(path.read_bytes())["language"] == "de", path
+            continue
+        parsed = feedparser.parse(path.read_bytes())
+        name = path.relative_to(sample_site).as_posix()
+        assert parsed.feed.get("language") == "de", name
+        assert " - " not in parsed.feed.title and " – " in parsed.feed.title, (name, parsed.feed.title)
+        checked += 1
+    assert checked > 10
+    assert feedparser.parse((sample_site / "feeds/kategorie/kundendialog.atom.xml").read_bytes()).feed.title \
+        == "Kategorie: Kundendialog – Nordlicht Netz – Service-Blog"
+
+
 def test_every_atom_feed_has_an_id_of_its_own(sample_site):
     ids = {}
     for path, kind in site_feeds(sample_site):
