@@ -191,8 +191,14 @@ def _locked_build(settings, output, strict, force, started, warm=False, on_gener
         problems.append(Problem("error", file_system_problem(exc, output, "replacing output/ with the new site")
                                 + "; the previous site is unchanged"))
         return _failed(output, started, problems)
-    if not provenance.save(settings, output, source, flags):  # a notice says why
-        provenance.forget(settings)
+    recording = ProblemCollector()  # a record that cannot be written is a notice of this build
+    logging.getLogger().addHandler(recording)
+    try:
+        if not provenance.save(settings, output, source, flags):
+            provenance.forget(settings)
+    finally:
+        logging.getLogger().removeHandler(recording)
+    problems += recording.problems
     if warm:
         return BuildResult(ok=True, output=output, problems=problems, seconds=time.perf_counter() - started)
     try:
