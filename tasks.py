@@ -52,7 +52,7 @@ def build(c, no_search=False, force=False):
 def clean(c):
     """Remove output/ and the build caches (after any running build has finished)."""
     settings = site_build.load_settings(DEV_SETTINGS)
-    output = os.path.abspath(settings["OUTPUT_PATH"])
+    output = staging.real_output(settings["OUTPUT_PATH"])  # a linked output/: its folder; the link stays
     with lock.exclusive(output, "invoke clean"):
         for path in [output, settings["CACHE_PATH"]]:
             shutil.rmtree(path, ignore_errors=True)
@@ -345,9 +345,10 @@ def outage_reschedule(c, slug, start, end, text=None):
 
 @task
 def outage_publish(c):
-    """Publish outage changes into output/ in under a second; the full build
-    (invoke build, CI) follows so that every page's built-in banner catches up."""
-    result = outages.publish(DEV_SETTINGS)
+    """Publish outage changes into output/ in under a second, with the settings that
+    built output/ (invoke build or invoke preview); the full build (invoke build, CI)
+    follows so that every page's built-in banner catches up."""
+    result = outages.publish(DEV_SETTINGS)  # only says where output/ is
     print(result.report(), file=sys.stdout if result.ok else sys.stderr)
     if not result.ok:
         raise Exit(code=1)

@@ -84,7 +84,7 @@ class WarmBuilder:
         self.ignore_files = tuple(settings.get("IGNORE_FILES") or ())
         self.generators = []
         result = run.build(settings=settings, what="invoke livereload", warm=True,
-                           on_generators=self._keep_generators)
+                           on_generators=self._keep_generators, source=(self.settings_file, overrides))
         if not result.ok:
             self.generators = []
         return result

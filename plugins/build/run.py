@@ -21,7 +21,7 @@ from pelican.plugins import signals as pelican_signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from kit import child, lock, memory, outputs, pelican_door, signals, staging
+from kit import child, lock, memory, outputs, pelican_door, provenance, signals, staging
 from kit.problems import file_system_problem
 
 from . import uptodate
@@ -60,18 +60,22 @@ def load_settings(settings_file="pelicanconf.py", overrides=None):
 
 
 def build(settings_file="pelicanconf.py", overrides=None, *, strict=False, settings=None, force=False,
-          warm=False, what="build", lock_timeout=600.0, on_generators=None):
+          warm=False, what="build", lock_timeout=600.0, on_generators=None, source=None):
     """Build the site atomically. `strict` makes every warning fatal (invoke check);
     `force` builds even when nothing changed since the last good build; `warm` (the
     live-reload server, which knows something changed) skips the up-to-date check
     and its stamp altogether; `on_generators` is called with Pelican's generators
-    once they have read everything (all_generators_finalized)."""
+    once they have read everything (all_generators_finalized). `source` is the
+    (settings file, overrides) that ready-made `settings` came from; it is recorded
+    (kit.provenance) so that outage-publish can render with the same settings."""
     started = time.perf_counter()
-    settings = settings or load_settings(settings_file, overrides)
-    output = os.path.abspath(settings["OUTPUT_PATH"])
+    if settings is None:
+        source = (settings_file, dict(overrides or {}))
+        settings = load_settings(settings_file, overrides)
+    output = staging.real_output(settings["OUTPUT_PATH"])  # a linked output/: swapped where it leads
     try:
         with lock.exclusive(output, what, timeout=lock_timeout):
-            return _locked_build(settings, output, strict, force, started, warm, on_generators)
+            return _locked_build(settings, output, strict, force, started, warm, on_generators, source)
     except lock.LockTimeout as exc:
         return BuildResult(ok=False, output=output, problems=[Problem("error", str(exc))],
                            seconds=time.perf_counter() - started)
@@ -97,14 +101,22 @@ def _failed(output, started, problems):
     return BuildResult(ok=False, output=output, problems=problems, seconds=time.perf_counter() - started)
 
 
-def _locked_build(settings, output, strict, force, started, warm=False, on_generators=None):
+def _locked_build(settings, output, strict, force, started, warm=False, on_generators=None, source=None):
     if warm:
         inputs = None
         uptodate.forget(settings)  # the output is about to change without a stamp of its own
     else:
         inputs = uptodate.input_fingerprint(settings)
     stamp = None if warm else uptodate.load(settings)
-    if not (force or warm) and uptodate.still_valid(stamp, inputs, output, settings):
+    # Without a record of how output/ was built (kit.provenance) the build runs, to write one;
+    # a damaged record is discarded with a notice, reported with this build's problems.
+    early = ProblemCollector()
+    logging.getLogger().addHandler(early)
+    try:
+        recorded = provenance.still_recorded(settings, output)
+    finally:
+        logging.getLogger().removeHandler(early)
+    if not (force or warm) and recorded and uptodate.still_valid(stamp, inputs, output, settings):
         problems = [Problem(level, message) for level, message in stamp.get("problems", [])]
         failed = any(p.level == "error" for p in problems) or (
             strict and any(p.level == "warning" for p in problems))
@@ -123,10 +135,17 @@ def _locked_build(settings, output, strict, force, started, warm=False, on_gener
     settings["DELETE_OUTPUT_DIRECTORY"] = False
 
     collector = ProblemCollector()
+    collector.problems.extend(early.problems)
     root = logging.getLogger()
     root.addHandler(collector)
     pelican_door.reset_log_deduplication()
     reset_signals()
+    flags = {}
+
+    def keep_flags(generators):
+        flags.update(provenance.site_flags(generators[0].context) if generators else {})
+
+    pelican_signals.all_generators_finalized.connect(keep_flags)
     if on_generators is not None:
         pelican_signals.all_generators_finalized.connect(on_generators)
     outputs.begin(stage)  # every address is claimed by one source (kit.outputs)
@@ -172,6 +191,14 @@ def _locked_build(settings, output, strict, force, started, warm=False, on_gener
         problems.append(Problem("error", file_system_problem(exc, output, "replacing output/ with the new site")
                                 + "; the previous site is unchanged"))
         return _failed(output, started, problems)
+    recording = ProblemCollector()  # a record that cannot be written is a notice of this build
+    logging.getLogger().addHandler(recording)
+    try:
+        if not provenance.save(settings, output, source, flags):
+            provenance.forget(settings)
+    finally:
+        logging.getLogger().removeHandler(recording)
+    problems += recording.problems
     if warm:
         return BuildResult(ok=True, output=output, problems=problems, seconds=time.perf_counter() - started)
     try:

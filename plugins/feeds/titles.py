@@ -6,7 +6,14 @@ tags are plain text (the theme escapes them), so a title such as
 `Tarife <für> Familien` or `Strom &amp; Gas` must reach a feed reader exactly
 as the editor typed it, like on the page. Pelican offers the finished feed
 object through the `feed_generated` signal; this puts the typed texts back.
+
+The feed of a category or topic is titled like its page ("Kategorie: Technik –
+Nordlicht Netz – Service-Blog"), with the en dash the whole site uses, not
+Pelican's "Nordlicht Netz – Service-Blog - Technik".
 """
+
+# What the page of each kind of term is titled (theme: category.html, tag.html, author.html).
+TERM_TITLES = {"categories": "Kategorie: {name}", "tags": "Thema: {name}", "authors": "Beiträge von {name}"}
 
 
 def _url_lookup(link, by_url):
@@ -21,7 +28,7 @@ def _url_lookup(link, by_url):
 
 
 def _term_feeds(context):
-    """{feed path: name} for the feeds of one category, tag or author."""
+    """{feed path: title} for the feeds of one category, tag or author."""
     names = {}
     for key, setting_names in (("categories", ("CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS")),
                                ("tags", ("TAG_FEED_ATOM", "TAG_FEED_RSS")),
@@ -30,7 +37,7 @@ def _term_feeds(context):
             for setting in setting_names:
                 pattern = context.get(setting)
                 if pattern:
-                    names[str(pattern).format(slug=term.slug)] = term.name
+                    names[str(pattern).format(slug=term.slug)] = TERM_TITLES[key].format(name=term.name)
     return names
 
 
@@ -48,4 +55,4 @@ def literal_titles(context, feed):
             item["title"] = title
     name = _url_lookup(feed.feed.get("feed_url") or "", _term_feeds(context))
     if name is not None:
-        feed.feed["title"] = f"{context['SITENAME']} - {name}"
+        feed.feed["title"] = f"{name} – {context['SITENAME']}"

@@ -6,6 +6,7 @@
 - `lock`: one build at a time per checkout;
 - `outputs`: which source claimed which output address, so nothing overwrites another page;
 - `child`: work in a forked child, its log records replayed in the parent.
+- `provenance`: which settings built `output/`, for commands that add pages to it;
 - `memory`: freed memory given back to the operating system between pages and builds;
 - `pelican_door`: every use of Pelican's private names, checked when a build starts.
 

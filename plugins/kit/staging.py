@@ -12,6 +12,13 @@ two renames microseconds apart (the old tree briefly named
 as it was; if a kill falls exactly between the two renames, the next build
 puts the previous tree back.
 
+When `output` is a symbolic link (to a web server's folder, say), the swap
+happens at the folder it points to (`real_output`): the staging tree is made
+beside that folder and takes its place, so the link keeps pointing at the
+newest site, as an operator who linked it expects. Swapping the link itself
+would replace it with a plain folder and leave the web server's folder with
+the old site for ever.
+
 Deleting an old tree (thousands of directories) takes longer than an
 incremental build and is not needed for the result, so it is renamed to
 `<output>.trash-<token>` and removed by a detached process while the build
@@ -90,6 +97,12 @@ def recover(output):
                 _spawn_deleter(path)
         except OSError:
             pass
+
+
+def real_output(output):
+    """The folder a build replaces: `output` itself, or where it leads when it
+    is a symbolic link (also a link to a folder that does not exist yet)."""
+    return os.path.realpath(os.path.abspath(output))
 
 
 def staging_path(output):

@@ -31,7 +31,7 @@ from pelican.utils import sanitised_join
 
 from german.dates import BERLIN, site_now
 from german.slugs import slugify
-from kit import atomic, lock, signals, staging
+from kit import atomic, lock, provenance, signals, staging
 from kit.problems import Problem, display_path, file_system_problem
 
 from . import vocabulary as v
@@ -292,6 +292,14 @@ class PublishResult:
 def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     """Render only the outage outputs and swap them into the built site at once.
 
+    The pages must be exactly what the full build would write, so they are
+    rendered with the settings that built `output/` (kit.provenance: the same
+    settings file, SITEURL and overrides, and the site-wide flags such as the
+    FAQ menu entry); `settings_file` only says where `output/` and that record
+    are. Ready-made `settings` (tests) must agree with the record. Without a
+    record, nothing is published: a guess would put wrong addresses into a
+    live site.
+
     Everything is validated and rendered in memory first; on any problem
     nothing is written. Then a copy of `output/` made of hard links (no bytes
     copied) gets the new files, and replaces `output/` in one atomic step
@@ -304,19 +312,36 @@ def publish(settings_file="pelicanconf.py", overrides=None, settings=None):
     quiet = logging.NullHandler()
     logging.getLogger().addHandler(quiet)
     try:
-        settings = settings or read_settings(settings_file, override=dict(overrides or {}))
+        if settings is None:
+            where = read_settings(settings_file, override=dict(overrides or {}))
+            output = staging.real_output(where["OUTPUT_PATH"])
+            settings = provenance.settings_of(provenance.load(where, output), display_path(output, where),
+                                              settings_file)
         set_defaults(settings)
-        output = os.path.abspath(settings["OUTPUT_PATH"])
+        output = staging.real_output(settings["OUTPUT_PATH"])
         with lock.exclusive(output, "invoke outage-publish"):
             signals.disconnect_all()  # only the plugins of these settings act on this run
             try:
                 return _publish(settings, output)
             finally:
                 signals.disconnect_all()
-    except lock.LockTimeout as exc:
+    except (lock.LockTimeout, provenance.UnknownBuild) as exc:
         return PublishResult(False, problems=[str(exc)])
     finally:
         logging.getLogger().removeHandler(quiet)
+
+
+def _built_with(settings, output):
+    """The record of the build that made `output/`, checked against `settings`."""
+    record = provenance.load(settings, output)
+    shown = display_path(output, settings)
+    for name, key in (("SITEURL", "siteurl"), ("RELATIVE_URLS", "relative_urls")):
+        value = settings.get(name, "") if name == "SITEURL" else bool(settings.get(name))
+        if value != record.get(key):
+            raise provenance.UnknownBuild(
+                f"{shown}/: {name}: built with {record.get(key)!r}, these settings have {value!r}; "
+                "expected the settings that built it (invoke outage-publish reads them itself)")
+    return record
 
 
 def _publish(settings, output):
@@ -330,10 +355,14 @@ def _publish(settings, output):
     if not os.path.isdir(output) or not os.listdir(output):
         return PublishResult(False, problems=[
             f"{display_path(output, settings)}: no built site there; run the full build (invoke build) first"])
+    record = _built_with(settings, output)
 
     pelican = Pelican(settings)  # loads the plugins: filters, defaults, signals
     settings = pelican.settings
     context = settings.copy()
+    # The flags the other plugins set in the full build (the FAQ menu entry …):
+    # their generators do not run here, their flags shape every page's layout.
+    context.update(record["flags"])
     context.update(generated_content={}, static_links=set(), static_content={},
                    localsiteurl=settings["SITEURL"])
     common = {"context": context, "settings": settings, "path": settings["PATH"],
@@ -354,10 +383,18 @@ def _publish(settings, output):
         for path, data in sorted(files.items()):
             atomic.write_bytes(sanitised_join(stage, path),
                                data.encode("utf-8") if isinstance(data, str) else data)
-        staging.swap_in(stage, output)
+        recorded = provenance.copied(settings, output, stage, record)  # the swap keeps the copy's identity
+        if recorded:
+            staging.swap_in(stage, output)
     except OSError as exc:
         if stage is not None:
             staging.discard(stage)
         return PublishResult(False, problems=[file_system_problem(exc, output, "publishing the outage pages")],
                              seconds=time.perf_counter() - started)
+    if not recorded:
+        staging.discard(stage)
+        return PublishResult(False, problems=[
+            f"{display_path(provenance.record_path(settings), settings)}: could not be written; expected a "
+            "writable cache folder (CACHE_PATH), where the record of the build is kept"],
+            seconds=time.perf_counter() - started)
     return PublishResult(True, written=sorted(files), seconds=time.perf_counter() - started)

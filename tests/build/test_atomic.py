@@ -102,3 +102,27 @@ def test_old_trees_do_not_pile_up(tmp_path):
     while list(tmp_path.glob("output.*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(tmp_path.glob("output.*")) == [], "previous trees were not deleted"
+
+
+def test_a_linked_output_gets_the_new_site_where_the_link_leads(tmp_path):
+    """output/ as a symbolic link to a web server's folder: every build replaces
+    that folder (atomically, beside it), the link stays a link, nothing is left over."""
+    web = tmp_path / "www" / "service"
+    web.mkdir(parents=True)
+    (web / "alt.html").write_text("alte Seite")
+    (tmp_path / "output").symlink_to(web)
+    for n in (1, 2):
+        result, output = build_fixture_site(tmp_path, {"artikel/a.md": ARTICLE.format(n=n)}, force=True)
+        assert result.ok, result.report()
+        assert output.is_symlink() and os.readlink(output) == str(web)
+        assert f"Text {n}." in (web / "artikel" / f"beitrag-{n}" / "index.html").read_text()
+        assert not (web / "alt.html").exists()
+    deadline = time.monotonic() + 20
+    leftovers = None
+    while time.monotonic() < deadline:
+        leftovers = sorted(p.name for p in (tmp_path / "www").iterdir() if p.name != "service") + \
+            sorted(p.name for p in tmp_path.glob("output.*"))
+        if not [n for n in leftovers if not n.endswith(".lock")]:
+            break
+        time.sleep(0.1)
+    assert [n for n in leftovers if not n.endswith(".lock")] == [], leftovers

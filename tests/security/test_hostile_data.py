@@ -58,9 +58,9 @@ def test_article_feeds_carry_titles_names_and_terms_as_typed(hostile_site):
     atom = feed(hostile_site / "feeds" / "all.atom.xml")
     assert {e.author for e in atom.entries} == {h.author(k) for k in h.PAYLOADS}
     category_feeds = {feed(p).feed.title for p in (hostile_site / "feeds" / "kategorie").glob("*.xml")}
-    assert category_feeds == {f"{SITENAME} - {h.category(k)}" for k in h.PAYLOADS}
+    assert category_feeds == {f"Kategorie: {h.category(k)} – {SITENAME}" for k in h.PAYLOADS}
     tag_feeds = {feed(p).feed.title for p in (hostile_site / "feeds" / "themen").glob("*.xml")}
-    assert {f"{SITENAME} - {h.tag(k)}" for k in h.PAYLOADS} <= tag_feeds
+    assert {f"Thema: {h.tag(k)} – {SITENAME}" for k in h.PAYLOADS} <= tag_feeds
 
 
 def test_json_feed_carries_titles_and_a_plain_text_summary(hostile_site):

@@ -154,3 +154,26 @@ def test_a_topic_named_like_the_topic_report_is_refused(tmp_path):
     assert any("themen/bericht/index.html" in p.message and "'Bericht'" in p.message
                for p in result.errors), result.report()
     assert snapshot(output) == before
+
+
+@pytest.mark.parametrize("links, reported, words", [
+    ({"artikel/schleife": "."}, "content/artikel/schleife", "leads back into its own folder"),
+    ({"bilder/alles": ".."}, "content/bilder/alles", "leads back into the folder content, which holds it"),
+    ({"artikel/a/weiter": "../b", "artikel/b/zurueck": "../a"}, "content/artikel/b/zurueck",
+     "leads back into the folder content/artikel/a, which holds it"),
+])
+def test_a_symlink_loop_in_content_is_one_line(tmp_path, links, reported, words):
+    """Pelican follows links when it looks for files: a loop would give every text
+    again at ever longer paths (hundreds of errors); it is one error instead."""
+    output, before = _good_site(tmp_path)
+    for link, target in links.items():
+        path = tmp_path / "content" / link
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, path)
+    result, _ = build_fixture_site(tmp_path, FILES)
+    assert not result.ok
+    assert [p.message for p in result.problems if p.level != "notice"] == [
+        f"{reported}: symbolic link: {words}"
+        ", so the content would repeat without end; expected a link to a file, or to a folder that "
+        "does not hold the link (or no link: move the files)"], result.report()
+    assert snapshot(output) == before

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from tests.support.html import soup
-from tests.support.sites import FIXED_NOW
+from tests.support.sites import FIXED_NOW, build_sample_site
 from tests.support.standards import (
     atom_id,
     dom_elements,
@@ -59,6 +59,26 @@ def test_every_feed_passes_atoma_and_feedparser_and_names_itself(sample_site):
         for problem in feed_problems(path.read_bytes(), url_of(sample_site, path), kind):
             problems.append(f"{path.relative_to(sample_site)}: {problem}")
     assert problems == []
+
+
+def test_every_feed_says_it_is_german_and_is_titled_like_the_site(sample_site):
+    """Read by feedparser (xml:lang of an Atom feed, <language> of an RSS channel):
+    Pelican's own feeds too, and their titles use the site's en dash."""
+    import feedparser
+
+    checked = 0
+    for path, kind in site_feeds(sample_site):
+        if kind == "json":
+            assert json.loads(path.read_bytes())["language"] == "de", path
+            continue
+        parsed = feedparser.parse(path.read_bytes())
+        name = path.relative_to(sample_site).as_posix()
+        assert parsed.feed.get("language") == "de", name
+        assert " - " not in parsed.feed.title and " – " in parsed.feed.title, (name, parsed.feed.title)
+        checked += 1
+    assert checked > 10
+    assert feedparser.parse((sample_site / "feeds/kategorie/kundendialog.atom.xml").read_bytes()).feed.title \
+        == "Kategorie: Kundendialog – Nordlicht Netz – Service-Blog"
 
 
 def test_every_atom_feed_has_an_id_of_its_own(sample_site):
@@ -163,6 +183,38 @@ def test_status_page_stays_small_and_keeps_every_day(sample_site):
                 assert title in text, (component["id"], title)
     kiel = page.select_one("#komponente-internet-kiel")
     assert "18.11.2026: Ausgefallen" in kiel.select_one(".uptime-text").get_text()
+
+
+def _addresses(page):
+    return [(tag.name, tag.get(name)) for tag in page.find_all(True)
+            for name in ("href", "src", "action") if tag.get(name)]
+
+
+def test_the_development_404_page_works_on_any_port_and_at_any_depth(sample_site):
+    """Served under every missing address by a local server on any port: every
+    address starts at the root of that host (never a fixed port, never relative).
+    Feeds are the exception on every page: their address is FEED_DOMAIN's."""
+    page = soup(sample_site / "404.html")
+    addresses = [(tag, url) for tag, url in _addresses(page)
+                 if not url.startswith("#") and "/feeds/" not in url]
+    assert ("link", "/theme/css/site.css") in addresses
+    assert any(tag == "script" and url.endswith("/status-banner.js") for tag, url in addresses)
+    assert any(tag == "form" for tag, _ in addresses)
+    wrong = [(tag, url) for tag, url in addresses if not url.startswith("/") or url.startswith("//")]
+    assert not wrong, wrong
+
+
+def test_the_production_404_page_uses_absolute_addresses(tmp_path):
+    siteurl = "https://service.example.org"
+    result = build_sample_site(tmp_path / "output", {
+        "SITEURL": siteurl, "FEED_DOMAIN": siteurl, "RELATIVE_URLS": False, "PRODUCTION": True,
+        "SEARCH_INDEX": False})
+    assert result.ok, result.report()
+    page = soup(tmp_path / "output" / "404.html")
+    addresses = _addresses(page)
+    assert ("link", siteurl + "/theme/css/site.css") in addresses
+    wrong = [(tag, url) for tag, url in addresses if not url.startswith((siteurl + "/", "#"))]
+    assert not wrong, wrong
 
 
 def test_the_404_page_names_no_canonical_address(sample_site):
