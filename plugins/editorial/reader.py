@@ -21,8 +21,9 @@ from pelican.utils import SafeDatetime
 
 from german.dates import parse_datetime
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
-from kit.problems import EditorInputError, display_path
+from kit.problems import EditorInputError, Problem, display_path
 
+from .header import scan_header
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 from .settings import ADDRESS_KEYS
@@ -189,18 +190,47 @@ class EditorialMarkdownReader(MarkdownReader):
         md.reset()
         return md
 
-    def _parse_metadata(self, meta):
+    def _parse_metadata(self, meta, header):
         """Pelican's rules (formatted fields, duplicates, lists) with reused instances;
-        formatted fields (Summary) keep only the HTML of running text (sanitize.py)."""
+        formatted fields (Summary) keep only the HTML of running text (sanitize.py).
+
+        `header` (header.scan_header) tells a repeated key from a value that goes
+        on over indented lines; how such a value is read depends on the key
+        (settings METADATA_TEXT_KEYS, _LIST_KEYS, _ONE_LINE_KEYS)."""
+        settings = self.settings
+        text_keys = settings.get("METADATA_TEXT_KEYS") or ()
+        list_keys = settings.get("METADATA_LIST_KEYS") or ()
+        one_line_keys = settings.get("METADATA_ONE_LINE_KEYS") or ()
+        formatted = settings["FORMATTED_FIELDS"]
         output = {}
         for name, value in meta.items():
             name = name.lower()
+            definitions = header.get(name) or []
+            known = name in text_keys or name in list_keys or name in one_line_keys or name in formatted
+            once = known or not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True)
+            if once and len(definitions) > 1:
+                raise EditorInputError(
+                    self._where(), _display_key(name),
+                    f"given {len(definitions)} times; expected it once",
+                )
+            wrapped = definitions[0] if len(definitions) == 1 and definitions[0].wrapped else None
+            if wrapped and name in one_line_keys:
+                raise EditorInputError([Problem(
+                    self._where(), wrapped.key,
+                    f"goes on over the indented line {wrapped.line + 1}; "
+                    "expected the whole value on one line (only texts such as Title or Summary "
+                    "may go on over indented lines)", wrapped.line)])
             if name == "tags":
                 self._check_tags(value)
-            if name in self.settings["FORMATTED_FIELDS"]:
+            if name in formatted:
                 text = "\n".join(value)
                 html = text_html(self._markdown(text, False).convert(text))
                 output[name] = self.process_metadata(name, html)
+            elif wrapped and name in list_keys:
+                separator = ";" if any(";" in line for line in value) else ","
+                output[name] = self.process_metadata(name, separator.join(value))
+            elif wrapped and name in text_keys:
+                output[name] = self.process_metadata(name, " ".join(line for line in value if line))
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
                 if len(value) > 1:
                     raise EditorInputError(
@@ -233,7 +263,7 @@ class EditorialMarkdownReader(MarkdownReader):
         text = check_text_encoding(source_path, self._where())
         md = self._markdown(text, True)
         content = md.convert(text)
-        metadata = self._parse_metadata(md.Meta) if getattr(md, "Meta", None) else {}
+        metadata = self._parse_metadata(md.Meta, scan_header(text)) if getattr(md, "Meta", None) else {}
         return content, metadata
 
     def _where(self):

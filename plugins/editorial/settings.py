@@ -12,6 +12,16 @@ BASE_PAGE_KEYS = {
     "title", "date", "modified", "summary", "slug", "status", "lang",
     "translation", "template", "image", "image-alt",
 }
+# How a value that goes on over indented lines is read (the meta extension
+# allows this for long values): text is one sentence, its lines joined with a
+# space; a list goes on with more items; a short value (a date, an address, a
+# choice) cut in two is a mistake and an error. Other plugins add their keys;
+# keys in none of these sets reach their plugin as Pelican gives them.
+TEXT_KEYS = {"title", "author", "image-alt"}
+LIST_KEYS = {"tags", "authors"}
+ONE_LINE_KEYS = {
+    "date", "modified", "slug", "status", "lang", "category", "template", "image", "translation",
+}
 # Keys Pelican reads to put a text on any address it names. No text may choose
 # its own output path: it could replace the home page, the status API or a
 # script of the theme. The address follows from the Slug and the site's URL
@@ -30,6 +40,9 @@ def apply_defaults(pelican):
     settings = pelican.settings
     settings.setdefault("ARTICLE_METADATA_KEYS", set()).update(BASE_ARTICLE_KEYS)
     settings.setdefault("PAGE_METADATA_KEYS", set()).update(BASE_PAGE_KEYS)
+    settings.setdefault("METADATA_TEXT_KEYS", set()).update(TEXT_KEYS)
+    settings.setdefault("METADATA_LIST_KEYS", set()).update(LIST_KEYS)
+    settings.setdefault("METADATA_ONE_LINE_KEYS", set()).update(ONE_LINE_KEYS)
     markdown = settings.setdefault("MARKDOWN", {})
     configs = markdown.setdefault("extension_configs", {})
     configs.setdefault("markdown.extensions.smarty", {}).setdefault(

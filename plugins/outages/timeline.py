@@ -45,6 +45,7 @@ class MetaField:
     key: str  # as written, e.g. "Scheduled-Start"
     value: str
     line: int
+    continued_on: int | None = None  # the first indented line that goes on with the value
 
 
 @dataclass
@@ -96,6 +97,8 @@ def parse_source(text):
         more = META_MORE_RE.match(line)
         if more and key:
             doc.meta[key].value = (doc.meta[key].value + " " + more.group("value").strip()).strip()
+            if doc.meta[key].continued_on is None:
+                doc.meta[key].continued_on = index + 1
             index += 1
             continue
         break

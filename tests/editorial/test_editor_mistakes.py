@@ -101,6 +101,20 @@ CASES = {
     "tags line without a tag (strict)": (
         "artikel/kaputt.md", article(Tags=",,, ,"), True,
         ["content/artikel/kaputt.md: Tags: ", "',,, ,' holds no tag"]),
+    # A short value cut over two lines is a mistake; texts may go on (see the test below).
+    "article date going on over an indented line": (
+        "artikel/kaputt.md", article(Date="2026-11-01\n    10:00"), False,
+        ["content/artikel/kaputt.md:2: Date: ", "goes on over the indented line 3",
+         "whole value on one line"]),
+    "article category going on over an indented line": (
+        "artikel/kaputt.md", article(Category="Kundendialog\n    Störung"), False,
+        ["content/artikel/kaputt.md:3: Category: ", "indented line 4"]),
+    "article slug going on over an indented line": (
+        "artikel/kaputt.md", article(Slug="noch-ein-\n    beitrag"), False,
+        ["content/artikel/kaputt.md:7: Slug: ", "indented line 8"]),
+    "article title given twice": (
+        "artikel/kaputt.md", article() .replace("Title: Noch ein Beitrag", "Title: A\nTitle: B"), False,
+        ["content/artikel/kaputt.md: Title: ", "given 2 times; expected it once"]),
     # Pages: the same fields, the same rules.
     "page slug with a slash": (
         "seiten/kaputt.md", "Title: Kontakt\nSlug: kontakt/team\n\nSo erreichen Sie uns.\n", False,
@@ -136,6 +150,12 @@ CASES = {
     "FAQ entry without an answer": (
         "faq/kaputt.md", FAQ.split("\n\n")[0] + "\n\n", False,
         ["content/faq/kaputt.md: text: ", "empty", "the answer"]),
+    "FAQ modified going on over an indented line": (
+        "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 2026-11-01\n    10:00"), False,
+        ["content/faq/kaputt.md:3: Modified: ", "indented line 4"]),
+    "FAQ order going on over an indented line": (
+        "faq/kaputt.md", FAQ.replace("Category:", "Order: 1\n    2\nCategory:"), False,
+        ["content/faq/kaputt.md:2: Order: ", "indented line 3"]),
     "FAQ tags without a tag (strict)": (
         "faq/kaputt.md", FAQ.replace("Category:", "Tags: ,\nCategory:"), True,
         ["content/faq/kaputt.md: Tags: ", "',' holds no tag"]),
@@ -161,6 +181,16 @@ CASES = {
         "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg\n", "").replace(
             "Internet-Störung in Hamburg", TITLE_TOO_LONG_FOR_ADDRESS), False,
         ["content/stoerungen/kaputt.md:1: Title: ", "web address of 96 characters", "at most 80"]),
+    "notice start going on over an indented line": (
+        "stoerungen/kaputt.md", NOTICE.replace("Start: 2026-11-22 10:00", "Start: 2026-11-22\n    10:00"),
+        False, ["content/stoerungen/kaputt.md:6: Start: ", "indented line 7", "whole value on one line"]),
+    "notice start cut inside the time": (
+        "stoerungen/kaputt.md", NOTICE.replace("Start: 2026-11-22 10:00", "Start: 2026-11-22 10:\n    00"),
+        False, ["content/stoerungen/kaputt.md:6: Start: ", "indented line 7"]),
+    "notice slug going on over an indented line": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg",
+                                               "Slug: internet-\n    stoerung-hamburg"),
+        False, ["content/stoerungen/kaputt.md:2: Slug: ", "indented line 3"]),
     "notice tags without a tag (strict)": (
         "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg", "Slug: zweite\nTags: ,,"),
         True, ["content/stoerungen/kaputt.md: Tags: ", "',,' holds no tag"]),
@@ -224,6 +254,37 @@ def test_what_the_rules_still_allow(tmp_path):
     assert (output / "artikel" / "grenze" / "index.html").exists()
     assert (output / "artikel" / "mit-bom" / "index.html").exists()
     assert (output / "team" / "index.html").exists()
+
+
+def test_long_values_go_on_over_indented_lines_as_one_text(tmp_path):
+    """A title, question or tag list wrapped onto an indented line is one value
+    (the lines of a text joined with a space, of a list as more items), in the
+    page, its <title>, the feeds and the status API; never a Python list."""
+    import json
+
+    wrapped_title = "Warum wir Störungen öffentlich machen –\n    und was das bringt"
+    files = {
+        **GOOD,
+        "artikel/gut.md": article(Title=wrapped_title, Tags="Vertrauen,\n    Transparenz\n    Kiel",
+                                  Slug="warum"),
+        "faq/wie-lange.md": FAQ.replace("Question: Wie melde ich eine Störung?",
+                                        "Question: Wie lange dauert es,\n    bis die Störung behoben ist?"),
+        "stoerungen/internet-stoerung-hamburg.md": RESOLVED.replace(
+            "Title: Internet-Störung in Hamburg", "Title: Internet-Störung\n    in Hamburg"),
+    }
+    result, output = build_fixture_site(tmp_path, files, strict=True)
+    assert result.ok, result.report()
+    title = "Warum wir Störungen öffentlich machen – und was das bringt"
+    page = (output / "artikel" / "warum" / "index.html").read_text()
+    assert f"<h1>{title}</h1>" in page and f"<title>{title} – " in page
+    assert "[&#39;" not in page and "['" not in page
+    assert f"<title>{title}</title>" in (output / "feeds" / "all.atom.xml").read_text()
+    for tag in ("vertrauen", "transparenz", "kiel"):
+        assert (output / "themen" / tag / "index.html").exists(), tag
+    question = "Wie lange dauert es, bis die Störung behoben ist?"
+    assert f"<h1>{question}</h1>" in (output / "faq" / "wie-lange" / "index.html").read_text()
+    incidents = json.loads((output / "api" / "v2" / "incidents.json").read_text())["incidents"]
+    assert [i["name"] for i in incidents] == ["Internet-Störung in Hamburg"]
 
 
 def test_new_post_with_a_long_title_gets_a_slug_line_that_builds(tmp_path):
