@@ -6,6 +6,7 @@ This subclass keeps Pelican's behaviour and adds German date forms, required
 fields, known keys per content type and a German apostrophe fix.
 """
 
+import datetime as dt
 import difflib
 import logging
 import os
@@ -19,7 +20,7 @@ from markdown.treeprocessors import Treeprocessor
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
 from pelican.utils import SafeDatetime
 
-from german.dates import parse_datetime
+from german.dates import BERLIN, parse_wall_clock, site_now
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
 from kit.problems import EditorInputError, Problem, display_path
 
@@ -161,6 +162,15 @@ def check_text_encoding(source_path, where):
         ) from None
 
 
+def _stamp(value):
+    """A time as editors write it, with the offset only where Berlin's clock is ambiguous."""
+    local = value.astimezone(BERLIN)
+    stamp = local.strftime("%Y-%m-%d %H:%M")
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        stamp += local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
+    return stamp
+
+
 def _display_key(name):
     return "-".join(part.capitalize() for part in name.split("-"))
 
@@ -280,12 +290,12 @@ class EditorialMarkdownReader(MarkdownReader):
 
     def _parse_date(self, name, value):
         try:
-            parsed = parse_datetime(value)
+            parsed = parse_wall_clock(value)
         except ValueError as exc:
             raise EditorInputError(self._where(), _display_key(name), str(exc)) from None
         return SafeDatetime(
             parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute,
-            parsed.second, tzinfo=parsed.tzinfo,
+            parsed.second, tzinfo=parsed.tzinfo, fold=parsed.fold,  # fold: the second 02:30 in October
         )
 
     def read(self, source_path):
@@ -300,6 +310,7 @@ class EditorialMarkdownReader(MarkdownReader):
                        lambda: self._check_image_description(metadata)]
         if kind or self._other_checked_text(source_path):
             checks.append(lambda: self._check_body_safety(content))
+        checks.append(lambda: self._check_modified(metadata))
         if "image" in metadata:
             def resolve_image():
                 metadata["image"] = self._resolve_image(metadata["image"])
@@ -412,6 +423,26 @@ class EditorialMarkdownReader(MarkdownReader):
                 "missing; the image given in 'Image:' needs a description for screen readers and "
                 "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
+
+    def _check_modified(self, metadata):
+        """Modified is when the text was last changed: not after the build's "now"
+        (JSON-LD and feeds would claim a change that has not happened) and not
+        before Date (dateModified before datePublished). A future Date is a
+        scheduled post (scheduling.py); a future Modified is a typo."""
+        modified, date = metadata.get("modified"), metadata.get("date")
+        if not isinstance(modified, dt.datetime):
+            return
+        now = site_now(self.settings)
+        if modified.astimezone(dt.UTC) > now.astimezone(dt.UTC):
+            raise EditorInputError(
+                self._where(), "Modified",
+                f"{_stamp(modified)} is after now ({_stamp(now)}); expected the time of the last "
+                "change, which cannot lie in the future")
+        if isinstance(date, dt.datetime) and modified.astimezone(dt.UTC) < date.astimezone(dt.UTC):
+            raise EditorInputError(
+                self._where(), "Modified",
+                f"{_stamp(modified)} is before Date {_stamp(date)}; expected the time of the last "
+                "change, at or after Date (or no Modified line)")
 
     def _other_checked_text(self, source_path):
         """Texts of other plugins whose body gets the safety check (setting

@@ -7,6 +7,7 @@ Never the machine's locale: a build on a server without de_DE must print
 import datetime as dt
 import functools
 import os
+import re
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -51,6 +52,37 @@ def parse_datetime(text):
             "2026-11-24 10:15, 2026-11-24T10:15+01:00 or 24.11.2026 10:15"
         ) from None
     return to_berlin(parsed)
+
+
+OFFSET_RE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)\s*$")
+
+
+def parse_wall_clock(text):
+    """parse_datetime, refusing a time the clocks skip or show twice in Berlin.
+
+    In the night the clocks jump forward, 02:30 does not exist; in the night
+    they go back, 02:30 happens twice. Without an offset either would be a
+    guess (Python silently picks one), so the ValueError says what to write.
+    """
+    value = parse_datetime(text)
+    if OFFSET_RE.search(str(text).strip()):
+        return value
+    naive = value.replace(tzinfo=None)
+    first = naive.replace(tzinfo=BERLIN, fold=0)
+    second = naive.replace(tzinfo=BERLIN, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return value
+    stamp = naive.strftime("%Y-%m-%d %H:%M")
+    if first.astimezone(dt.UTC).astimezone(BERLIN).replace(tzinfo=None) != naive:
+        raise ValueError(
+            f"'{text}' does not exist in Europe/Berlin (the clocks jump forward "
+            f"that night); expected a time before or after the change, or an offset "
+            f"like {stamp}+01:00"
+        )
+    raise ValueError(
+        f"'{text}' happens twice in Europe/Berlin (the clocks go back that night); "
+        f"write {stamp}+02:00 for summer time (MESZ) or {stamp}+01:00 for winter time (MEZ)"
+    )
 
 
 def site_now(settings=None):

@@ -138,6 +138,30 @@ CASES = {
     "article title given twice": (
         "artikel/kaputt.md", article() .replace("Title: Noch ein Beitrag", "Title: A\nTitle: B"), False,
         ["content/artikel/kaputt.md: Title: ", "given 2 times; expected it once"]),
+    # Dates: Modified is a change that happened, a time is one Berlin's clocks show once.
+    "article modified in the future": (
+        "artikel/kaputt.md", article(Modified="2027-11-01 10:00"), False,
+        ["content/artikel/kaputt.md: Modified: ", "2027-11-01 10:00 is after now (2026-11-24 12:00)",
+         "cannot lie in the future"]),
+    "article modified before its date": (
+        "artikel/kaputt.md", article(Modified="2026-10-01 10:00"), False,
+        ["content/artikel/kaputt.md: Modified: ", "2026-10-01 10:00 is before Date 2026-11-01 10:00"]),
+    "article date the clocks skip": (
+        "artikel/kaputt.md", article(Date="2026-03-29 02:30"), False,
+        ["content/artikel/kaputt.md: Date: ", "'2026-03-29 02:30' does not exist in Europe/Berlin",
+         "2026-03-29 02:30+01:00"]),
+    "article date the clocks show twice": (
+        "artikel/kaputt.md", article(Date="2026-10-25 02:30"), False,
+        ["content/artikel/kaputt.md: Date: ", "happens twice", "2026-10-25 02:30+02:00"]),
+    "page modified in the future": (
+        "seiten/kaputt.md", "Title: Kontakt\nModified: 2026-12-24 10:00\n\nText.\n", False,
+        ["content/seiten/kaputt.md: Modified: ", "is after now"]),
+    "FAQ modified in the future": (
+        "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 2027-11-01 10:00"), False,
+        ["content/faq/kaputt.md: Modified: ", "2027-11-01 10:00 is after now"]),
+    "FAQ modified at a time the clocks show twice": (
+        "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 25.10.2026 02:30"), False,
+        ["content/faq/kaputt.md: Modified: ", "happens twice"]),
     # What a text may not contain (raw HTML is Markdown's, the feeds carry it unchanged).
     **{f"article with a <{tag}> element": (
         "artikel/kaputt.md", article_text(f"Text.\n\n{html}\n"), False,
@@ -345,6 +369,19 @@ def test_long_values_go_on_over_indented_lines_as_one_text(tmp_path):
     assert f"<h1>{question}</h1>" in (output / "faq" / "wie-lange" / "index.html").read_text()
     incidents = json.loads((output / "api" / "v2" / "incidents.json").read_text())["incidents"]
     assert [i["name"] for i in incidents] == ["Internet-Störung in Hamburg"]
+
+
+def test_times_around_the_clock_change_with_an_offset_are_kept(tmp_path):
+    """The second 02:30 of 25 October, written with +01:00, stays winter time;
+    Modified may equal Date and may be "now"."""
+    files = {**GOOD, "artikel/gut.md": article(Date="2026-10-25 02:30+01:00", Modified="2026-11-24 12:00",
+                                               Slug="umstellung")}
+    result, output = build_fixture_site(tmp_path, files, strict=True)
+    assert result.ok, result.report()
+    page = (output / "artikel" / "umstellung" / "index.html").read_text()
+    assert '"datePublished": "2026-10-25T02:30:00+01:00"' in page or \
+        '"datePublished":"2026-10-25T02:30:00+01:00"' in page, page
+    assert "2026-10-25T02:30:00+02:00" not in page
 
 
 def test_new_post_with_a_long_title_gets_a_slug_line_that_builds(tmp_path):
