@@ -307,7 +307,8 @@ class EditorialMarkdownReader(MarkdownReader):
             checks += [lambda: self._check_keys(kind, metadata), lambda: self._check_title(metadata),
                        lambda: self._check_address(metadata), lambda: self._check_body(content),
                        lambda: self._check_text(kind, metadata, content),
-                       lambda: self._check_image_description(metadata)]
+                       lambda: self._check_image_description(metadata),
+                       lambda: self._check_language(metadata)]
         if kind or self._other_checked_text(source_path):
             checks.append(lambda: self._check_body_safety(content))
         checks.append(lambda: self._check_modified(metadata))
@@ -423,6 +424,21 @@ class EditorialMarkdownReader(MarkdownReader):
                 "missing; the image given in 'Image:' needs a description for screen readers and "
                 "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
+
+    def _check_language(self, metadata):
+        """The site is German only: a page in another language would be written
+        beside the site's addresses (Pelican's <slug>-en.html), marked
+        lang="de" and half listed in feeds and sitemap. So Lang may only say
+        what every text is anyway."""
+        if "lang" not in metadata:
+            return
+        value = str(metadata["lang"]).strip()
+        site = self.settings.get("DEFAULT_LANG") or "de"
+        if value.lower() != site.lower():
+            raise EditorInputError(
+                self._where(), "Lang",
+                f"'{value}' is not the language of the site; expected '{site}' or no Lang line "
+                "(the site is German only and has no addresses for texts in other languages)")
 
     def _check_modified(self, metadata):
         """Modified is when the text was last changed: not after the build's "now"

@@ -3,14 +3,16 @@
 # Metadata keys an article or static page may carry. Other plugins add their
 # own (e.g. "social", "topics") in their `initialized` handler; an unknown key
 # is an error so that a typo like "Tgas:" never silently drops the tags.
+# `Lang` is accepted for 'de' only and `Translation` not at all: the site is
+# German only, and Pelican's translations would put a text beside the site's
+# addresses (reader.py, _check_language).
 BASE_ARTICLE_KEYS = {
     "title", "date", "modified", "category", "tags", "author", "authors",
-    "summary", "slug", "status", "lang", "translation", "template", "image",
-    "image-alt",
+    "summary", "slug", "status", "lang", "template", "image", "image-alt",
 }
 BASE_PAGE_KEYS = {
     "title", "date", "modified", "summary", "slug", "status", "lang",
-    "translation", "template", "image", "image-alt",
+    "template", "image", "image-alt",
 }
 # How a value that goes on over indented lines is read (the meta extension
 # allows this for long values): text is one sentence, its lines joined with a
@@ -20,7 +22,7 @@ BASE_PAGE_KEYS = {
 TEXT_KEYS = {"title", "author", "image-alt"}
 LIST_KEYS = {"tags", "authors"}
 ONE_LINE_KEYS = {
-    "date", "modified", "slug", "status", "lang", "category", "template", "image", "translation",
+    "date", "modified", "slug", "status", "lang", "category", "template", "image",
 }
 # Keys Pelican reads to put a text on any address it names. No text may choose
 # its own output path: it could replace the home page, the status API or a

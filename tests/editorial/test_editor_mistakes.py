@@ -162,6 +162,16 @@ CASES = {
     "FAQ modified at a time the clocks show twice": (
         "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 25.10.2026 02:30"), False,
         ["content/faq/kaputt.md: Modified: ", "happens twice"]),
+    # The site is German only.
+    "article in English": (
+        "artikel/kaputt.md", article(Lang="en"), False,
+        ["content/artikel/kaputt.md: Lang: ", "'en' is not the language of the site", "expected 'de'"]),
+    "page in English": (
+        "seiten/kaputt.md", "Title: Contact\nLang: en\n\nHow to reach us.\n", False,
+        ["content/seiten/kaputt.md: Lang: ", "'en' is not the language of the site"]),
+    "article marked as a translation": (
+        "artikel/kaputt.md", article(Translation="true"), False,
+        ["content/artikel/kaputt.md: Translation: ", "unknown metadata key"]),
     # What a text may not contain (raw HTML is Markdown's, the feeds carry it unchanged).
     **{f"article with a <{tag}> element": (
         "artikel/kaputt.md", article_text(f"Text.\n\n{html}\n"), False,
@@ -330,6 +340,7 @@ def test_what_the_rules_still_allow(tmp_path):
             "![Foto]({static}/bilder/foto.png) <img src=\"/bilder/foto.png\" alt=\"Foto\"> "
             "[Verbraucherzentrale](https://www.verbraucherzentrale.de/) `<script>` und "
             "`<meta http-equiv=\"refresh\">`").replace("Noch ein Beitrag", "Mit Bildern"),
+        "artikel/deutsch.md": article(Title="Ausdrücklich deutsch", Lang="de"),
         "faq/bild.md": faq_answer("![Foto]({static}/bilder/foto.png) <a href=\"https://example.org/\">Mehr</a>"),
     }
     result, output = build_fixture_site(tmp_path, files, strict=True)
