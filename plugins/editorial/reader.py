@@ -33,6 +33,10 @@ from .settings import ADDRESS_KEYS
 logger = logging.getLogger(__name__)
 
 DATE_KEYS = ("date", "modified")
+STATUSES = ("published", "draft", "hidden")
+# Metadata whose values get a page of their own; an example name for each.
+NAMED_KEYS = {"category": "Kundendialog", "tags": "Störung", "author": "Miriam Albers",
+              "authors": "Miriam Albers"}
 SMARTY = "markdown.extensions.smarty"
 # Everything smarty can change; a text without any of these is the same with
 # or without it, and smarty more than doubles the conversion time.
@@ -308,10 +312,11 @@ class EditorialMarkdownReader(MarkdownReader):
                        lambda: self._check_address(metadata), lambda: self._check_body(content),
                        lambda: self._check_text(kind, metadata, content),
                        lambda: self._check_image_description(metadata),
-                       lambda: self._check_language(metadata)]
+                       lambda: self._check_language(metadata), lambda: self._check_status(metadata)]
         if kind or self._other_checked_text(source_path):
             checks.append(lambda: self._check_body_safety(content))
         checks.append(lambda: self._check_modified(metadata))
+        checks.append(lambda: self._check_names(metadata))
         if "image" in metadata:
             def resolve_image():
                 metadata["image"] = self._resolve_image(metadata["image"])
@@ -424,6 +429,33 @@ class EditorialMarkdownReader(MarkdownReader):
                 "missing; the image given in 'Image:' needs a description for screen readers and "
                 "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
+
+    def _check_status(self, metadata):
+        """Pelican's own message names the absolute path and its internal 'skip'."""
+        status = str(metadata.get("status", "published")).strip().lower()
+        if status not in STATUSES:
+            raise EditorInputError(
+                self._where(), "Status",
+                f"'{status}' is unknown; expected one of {', '.join(STATUSES)} "
+                "(draft: not published yet, hidden: published but not listed)")
+
+    def _check_names(self, metadata):
+        """A category, tag or author is a page of its own (/kategorie/<slug>/ …):
+        a name without a letter or digit gives no address, and Pelican would only
+        report a clash with the list page, naming no file."""
+        problems = []
+        for key, example in NAMED_KEYS.items():
+            values = metadata.get(key)
+            values = values if isinstance(values, (list, tuple)) else [values] if values else []
+            for value in values:
+                name = str(getattr(value, "name", value)).strip()
+                if name and not re.search(r"[A-Za-z0-9]", name) and not slugify(name):
+                    problems.append(Problem(
+                        self._where(), _display_key(key),
+                        f"'{name}' gives no web address; expected a name with letters or digits, "
+                        f"e.g. '{_display_key(key)}: {example}'"))
+        if problems:
+            raise EditorInputError(problems)
 
     def _check_language(self, metadata):
         """The site is German only: a page in another language would be written

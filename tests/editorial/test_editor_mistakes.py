@@ -172,6 +172,41 @@ CASES = {
     "article marked as a translation": (
         "artikel/kaputt.md", article(Translation="true"), False,
         ["content/artikel/kaputt.md: Translation: ", "unknown metadata key"]),
+    # Values Pelican would report without the file, or with its own words.
+    "article status in German": (
+        "artikel/kaputt.md", article(Status="Entwurf"), False,
+        ["content/artikel/kaputt.md: Status: ", "'entwurf' is unknown",
+         "expected one of published, draft, hidden"]),
+    "page status unknown": (
+        "seiten/kaputt.md", "Title: Kontakt\nStatus: versteckt\n\nText.\n", False,
+        ["content/seiten/kaputt.md: Status: ", "'versteckt' is unknown"]),
+    "category without a letter": (
+        "artikel/kaputt.md", article(Category="???"), False,
+        ["content/artikel/kaputt.md: Category: ", "'???' gives no web address", "letters or digits"]),
+    "tag without a letter": (
+        "artikel/kaputt.md", article(Tags="Vertrauen, !!!"), False,
+        ["content/artikel/kaputt.md: Tags: ", "'!!!' gives no web address"]),
+    "FAQ tag without a letter": (
+        "faq/kaputt.md", FAQ.replace("Category:", "Tags: ???\nCategory:"), False,
+        ["content/faq/kaputt.md: Tags: ", "'???' gives no web address"]),
+    "notice tag without a letter": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg", "Slug: zweite\nTags: ..."),
+        False, ["content/stoerungen/kaputt.md: Tags: ", "'...' gives no web address"]),
+    "raw image with an unquoted src but no alt": (
+        "artikel/kaputt.md", article_text("<img src=/bilder/foto.png>"), False,
+        ["content/artikel/kaputt.md: image /bilder/foto.png: ", "no alt text"]),
+    "raw image with only a data-alt": (
+        "artikel/kaputt.md", article_text('<img src="/bilder/foto.png" data-alt="Foto">'), False,
+        ["content/artikel/kaputt.md: image /bilder/foto.png: ", "no alt text"]),
+    "article title with a direction override": (
+        "artikel/kaputt.md", article(Title="Neue Tarife \u202eab Januar"), False,
+        ["content/artikel/kaputt.md: Title: ", "U+202E", "type it again"]),
+    "FAQ question with a direction isolate": (
+        "faq/kaputt.md", FAQ.replace("Wie melde", "\u2067Wie melde"), False,
+        ["content/faq/kaputt.md: Question: ", "U+2067"]),
+    "notice title with a direction override": (
+        "stoerungen/kaputt.md", NOTICE.replace("Internet-Störung", "Internet-\u202dStörung"), False,
+        ["content/stoerungen/kaputt.md:1: Title: ", "U+202D"]),
     # What a text may not contain (raw HTML is Markdown's, the feeds carry it unchanged).
     **{f"article with a <{tag}> element": (
         "artikel/kaputt.md", article_text(f"Text.\n\n{html}\n"), False,
@@ -341,6 +376,9 @@ def test_what_the_rules_still_allow(tmp_path):
             "[Verbraucherzentrale](https://www.verbraucherzentrale.de/) `<script>` und "
             "`<meta http-equiv=\"refresh\">`").replace("Noch ein Beitrag", "Mit Bildern"),
         "artikel/deutsch.md": article(Title="Ausdrücklich deutsch", Lang="de"),
+        "artikel/versteckt.md": article(Title="Versteckt", Status="Hidden"),
+        "artikel/unquoted.md": article_text("<img src=/bilder/foto.png alt=Foto>").replace(
+            "Noch ein Beitrag", "Ohne Anführungszeichen"),
         "faq/bild.md": faq_answer("![Foto]({static}/bilder/foto.png) <a href=\"https://example.org/\">Mehr</a>"),
     }
     result, output = build_fixture_site(tmp_path, files, strict=True)
@@ -393,6 +431,22 @@ def test_times_around_the_clock_change_with_an_offset_are_kept(tmp_path):
     assert '"datePublished": "2026-10-25T02:30:00+01:00"' in page or \
         '"datePublished":"2026-10-25T02:30:00+01:00"' in page, page
     assert "2026-10-25T02:30:00+02:00" not in page
+
+
+def test_new_post_keeps_each_value_on_its_line(tmp_path):
+    """A line break typed into --category, --tags or --author (e.g. $'Kat\\nX: y')
+    would start a metadata line of its own."""
+    from editorial.scaffold import new_post
+
+    path = new_post("Glasfaser für Kiel", content_path=str(tmp_path / "content"), category="Kat\nSlug: index",
+                    tags="a,\r\nSave_as: index.html", author="Miriam\tAlbers\nStatus: published",
+                    settings={"SITE_NOW": "2026-11-01T10:00:00+01:00"})
+    with open(path, encoding="utf-8") as handle:
+        header = handle.read().split("\n\n", 1)[0].splitlines()
+    assert [line.split(":", 1)[0] for line in header] == [
+        "Title", "Date", "Category", "Tags", "Authors", "Summary"]
+    assert "Category: Kat Slug: index" in header
+    assert "Authors: Miriam Albers Status: published" in header
 
 
 def test_new_post_with_a_long_title_gets_a_slug_line_that_builds(tmp_path):
