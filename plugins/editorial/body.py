@@ -82,6 +82,9 @@ class _BodyScanner(HTMLParser):
                 urls += _srcset_urls(value) if name == "srcset" else [value]
             elif name in ("href", "xlink:href") and tag in LOADING_HREF_ELEMENTS:
                 urls.append(value)
+            elif name == "ping" and value.strip():
+                self.found.append((f"<{tag}> ping", "reports each click to another address; expected a "
+                                                    "plain link, [Text](https://…)"))
             elif name == "style":
                 urls += [match.group(2) for match in CSS_URL.finditer(value)]
         for url in urls:

@@ -229,6 +229,9 @@ CASES = {
     "article with a background image from another host": (
         "artikel/kaputt.md", article_text('<p style="background: url(https://t.example/p.gif)">Text</p>'),
         False, ["content/artikel/kaputt.md: <p> https://t.example/p.gif: ", "from another host"]),
+    "article with a link that reports clicks": (
+        "artikel/kaputt.md", article_text('<a href="/faq/" ping="https://t.example/p">FAQ</a>'), False,
+        ["content/artikel/kaputt.md: <a> ping: ", "reports each click"]),
     "page with an iframe": (
         "seiten/kaputt.md", 'Title: Kontakt\n\n<iframe src="https://maps.example/"></iframe>\n', False,
         ["content/seiten/kaputt.md: text: ", "a <iframe> element"]),
