@@ -98,19 +98,42 @@ def site_now(settings=None):
     return dt.datetime.now(BERLIN)
 
 
-@functools.lru_cache(maxsize=65536)
+def _instant(value):
+    """The memo key of a date or time: its instant in UTC.
+
+    Two datetimes of one tzinfo compare and hash by wall clock and ignore
+    `fold`, so the first and the second 02:30 of the night the clocks go back
+    would share one memoised answer (whichever came first in the process).
+    """
+    if isinstance(value, dt.datetime):
+        return to_berlin(value).astimezone(dt.UTC)
+    return value
+
+
+def _memoised(function):
+    cached = functools.lru_cache(maxsize=65536)(function)
+
+    @functools.wraps(function)
+    def by_instant(value):
+        return cached(_instant(value))
+
+    by_instant.cache_clear = cached.cache_clear
+    return by_instant
+
+
+@_memoised
 def date_long(value):
     """24. November 2026"""
     return format_date(to_berlin(value), "long", locale=LOCALE)
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def date_short(value):
     """24.11.2026"""
     return format_date(to_berlin(value), "dd.MM.yyyy", locale=LOCALE)
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def datetime_long(value):
     """24.11.2026, 10:15 Uhr (MEZ) — the zone tells readers whether it is summer time."""
     return format_datetime(
@@ -118,7 +141,7 @@ def datetime_long(value):
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def month_year(value):
     """November 2026"""
     return format_date(to_berlin(value), "LLLL yyyy", locale=LOCALE)
@@ -130,7 +153,7 @@ def month_name(month):
     return format_date(dt.date(2000, int(month), 1), "LLLL", locale=LOCALE)
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def iso(value):
     """ISO 8601 with offset, for <time datetime>, JSON-LD and APIs."""
     return to_berlin(value).isoformat(timespec="seconds")
