@@ -42,6 +42,13 @@ CSS_URL = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)""", re.IGNORECASE)
 INTRASITE = re.compile(r"^\{(static|attach|filename)\}")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 IMAGE_EXAMPLE = "![Beschreibung]({static}/bilder/name.png)"
+# Texts without any of these cannot hold a problem: most are paragraphs and
+# links only, and parsing each of thousands of texts costs build time.
+WORTH_PARSING = re.compile(
+    r"<(?:" + "|".join(sorted(REFUSED_ELEMENTS.keys() | LOADING_HREF_ELEMENTS)) + r")\b"
+    r"|(?:" + "|".join((*LOADED_ATTRIBUTES, "ping", "style")) + r")\s*=",
+    re.IGNORECASE,
+)
 
 
 def is_own_file(url):
@@ -100,6 +107,8 @@ class _BodyScanner(HTMLParser):
 
 def body_problems(html):
     """[(field, expected)] for what the text's HTML may not contain."""
+    if not html or not WORTH_PARSING.search(html):
+        return []
     scanner = _BodyScanner()
     scanner.feed(html or "")
     scanner.close()

@@ -42,6 +42,8 @@ class _ImageFinder(HTMLParser):
 
 
 def images_of(html):
+    if not html or "<img" not in html.lower():  # most texts have no image: no parsing
+        return []
     finder = _ImageFinder()
     finder.feed(html or "")
     finder.close()
