@@ -471,6 +471,8 @@ class EditorialMarkdownReader(MarkdownReader):
                 self._where(), "Lang",
                 f"'{value}' is not the language of the site; expected '{site}' or no Lang line "
                 "(the site is German only and has no addresses for texts in other languages)")
+        # 'DE' or ' de' would differ from DEFAULT_LANG and get Pelican's address of a translation.
+        metadata["lang"] = site
 
     def _check_modified(self, metadata):
         """Modified is when the text was last changed: not after the build's "now"

@@ -378,7 +378,7 @@ def test_what_the_rules_still_allow(tmp_path):
             "![Foto]({static}/bilder/foto.png) <img src=\"/bilder/foto.png\" alt=\"Foto\"> "
             "[Verbraucherzentrale](https://www.verbraucherzentrale.de/) `<script>` und "
             "`<meta http-equiv=\"refresh\">`").replace("Noch ein Beitrag", "Mit Bildern"),
-        "artikel/deutsch.md": article(Title="Ausdrücklich deutsch", Lang="de"),
+        "artikel/deutsch.md": article(Title="Ausdrücklich deutsch", Lang="DE"),
         "artikel/versteckt.md": article(Title="Versteckt", Status="Hidden"),
         "artikel/unquoted.md": article_text("<img src=/bilder/foto.png alt=Foto>").replace(
             "Noch ein Beitrag", "Ohne Anführungszeichen"),
@@ -390,6 +390,8 @@ def test_what_the_rules_still_allow(tmp_path):
     assert (output / "artikel" / "grenze" / "index.html").exists()
     assert (output / "artikel" / "mit-bom" / "index.html").exists()
     assert (output / "team" / "index.html").exists()
+    assert (output / "artikel" / "ausdruecklich-deutsch" / "index.html").exists()
+    assert not list(output.glob("*-de.html")) and not list(output.glob("*-DE.html"))
 
 
 def test_long_values_go_on_over_indented_lines_as_one_text(tmp_path):
