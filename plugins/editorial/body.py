@@ -78,7 +78,8 @@ class _BodyScanner(HTMLParser):
         if tag in REFUSED_ELEMENTS:
             self.found.append((
                 "text",
-                f"a <{tag}> element, which {REFUSED_ELEMENTS[tag]}; expected Markdown text only "
+                f"{'an' if tag[0] in 'aeiou' else 'a'} <{tag}> element, which {REFUSED_ELEMENTS[tag]}; "
+                "expected Markdown text only "
                 "(links as [Text](https://…), images from content/bilder/ as " + IMAGE_EXAMPLE + ")",
             ))
             return
