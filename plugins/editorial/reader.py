@@ -6,7 +6,6 @@ This subclass keeps Pelican's behaviour and adds German date forms, required
 fields, known keys per content type and a German apostrophe fix.
 """
 
-import datetime as dt
 import difflib
 import logging
 import os
@@ -20,11 +19,13 @@ from markdown.treeprocessors import Treeprocessor
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
 from pelican.utils import SafeDatetime
 
-from german.dates import BERLIN, parse_wall_clock, site_now
+from german.dates import parse_wall_clock
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
 from kit.problems import EditorInputError, Problem, display_path
 
+from . import fields
 from .body import body_problems
+from .fields import display_key as _display_key
 from .header import scan_header
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
@@ -33,10 +34,6 @@ from .settings import ADDRESS_KEYS
 logger = logging.getLogger(__name__)
 
 DATE_KEYS = ("date", "modified")
-STATUSES = ("published", "draft", "hidden")
-# Metadata whose values get a page of their own; an example name for each.
-NAMED_KEYS = {"category": "Kundendialog", "tags": "Störung", "author": "Miriam Albers",
-              "authors": "Miriam Albers"}
 SMARTY = "markdown.extensions.smarty"
 # Everything smarty can change; a text without any of these is the same with
 # or without it, and smarty more than doubles the conversion time.
@@ -164,19 +161,6 @@ def check_text_encoding(source_path, where):
             f"line {line} is not UTF-8 (byte 0x{data[exc.start]:02x}; in Windows-1252 it would read "
             f"'{shown}'); expected the file saved as UTF-8 (in the editor: save with encoding UTF-8)",
         ) from None
-
-
-def _stamp(value):
-    """A time as editors write it, with the offset only where Berlin's clock is ambiguous."""
-    local = value.astimezone(BERLIN)
-    stamp = local.strftime("%Y-%m-%d %H:%M")
-    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
-        stamp += local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
-    return stamp
-
-
-def _display_key(name):
-    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 class EditorialMarkdownReader(MarkdownReader):
@@ -312,11 +296,12 @@ class EditorialMarkdownReader(MarkdownReader):
                        lambda: self._check_address(metadata), lambda: self._check_body(content),
                        lambda: self._check_text(kind, metadata, content),
                        lambda: self._check_image_description(metadata),
-                       lambda: self._check_language(metadata), lambda: self._check_status(metadata)]
+                       lambda: self._check_fields(fields.language_problems(metadata, self.settings)),
+                       lambda: self._check_fields(fields.status_problems(metadata))]
         if kind or self._other_checked_text(source_path):
             checks.append(lambda: self._check_body_safety(content))
-        checks.append(lambda: self._check_modified(metadata))
-        checks.append(lambda: self._check_names(metadata))
+        checks.append(lambda: self._check_fields(fields.modified_problems(metadata, self.settings)))
+        checks.append(lambda: self._check_fields(fields.name_problems(metadata)))
         if "image" in metadata:
             def resolve_image():
                 metadata["image"] = self._resolve_image(metadata["image"])
@@ -430,69 +415,10 @@ class EditorialMarkdownReader(MarkdownReader):
                 "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
 
-    def _check_status(self, metadata):
-        """Pelican's own message names the absolute path and its internal 'skip'."""
-        status = str(metadata.get("status", "published")).strip().lower()
-        if status not in STATUSES:
-            raise EditorInputError(
-                self._where(), "Status",
-                f"'{status}' is unknown; expected one of {', '.join(STATUSES)} "
-                "(draft: not published yet, hidden: published but not listed)")
-
-    def _check_names(self, metadata):
-        """A category, tag or author is a page of its own (/kategorie/<slug>/ …):
-        a name without a letter or digit gives no address, and Pelican would only
-        report a clash with the list page, naming no file."""
-        problems = []
-        for key, example in NAMED_KEYS.items():
-            values = metadata.get(key)
-            values = values if isinstance(values, (list, tuple)) else [values] if values else []
-            for value in values:
-                name = str(getattr(value, "name", value)).strip()
-                if name and not re.search(r"[A-Za-z0-9]", name) and not slugify(name):
-                    problems.append(Problem(
-                        self._where(), _display_key(key),
-                        f"'{name}' gives no web address; expected a name with letters or digits, "
-                        f"e.g. '{_display_key(key)}: {example}'"))
-        if problems:
-            raise EditorInputError(problems)
-
-    def _check_language(self, metadata):
-        """The site is German only: a page in another language would be written
-        beside the site's addresses (Pelican's <slug>-en.html), marked
-        lang="de" and half listed in feeds and sitemap. So Lang may only say
-        what every text is anyway."""
-        if "lang" not in metadata:
-            return
-        value = str(metadata["lang"]).strip()
-        site = self.settings.get("DEFAULT_LANG") or "de"
-        if value.lower() != site.lower():
-            raise EditorInputError(
-                self._where(), "Lang",
-                f"'{value}' is not the language of the site; expected '{site}' or no Lang line "
-                "(the site is German only and has no addresses for texts in other languages)")
-        # 'DE' or ' de' would differ from DEFAULT_LANG and get Pelican's address of a translation.
-        metadata["lang"] = site
-
-    def _check_modified(self, metadata):
-        """Modified is when the text was last changed: not after the build's "now"
-        (JSON-LD and feeds would claim a change that has not happened) and not
-        before Date (dateModified before datePublished). A future Date is a
-        scheduled post (scheduling.py); a future Modified is a typo."""
-        modified, date = metadata.get("modified"), metadata.get("date")
-        if not isinstance(modified, dt.datetime):
-            return
-        now = site_now(self.settings)
-        if modified.astimezone(dt.UTC) > now.astimezone(dt.UTC):
-            raise EditorInputError(
-                self._where(), "Modified",
-                f"{_stamp(modified)} is after now ({_stamp(now)}); expected the time of the last "
-                "change, which cannot lie in the future")
-        if isinstance(date, dt.datetime) and modified.astimezone(dt.UTC) < date.astimezone(dt.UTC):
-            raise EditorInputError(
-                self._where(), "Modified",
-                f"{_stamp(modified)} is before Date {_stamp(date)}; expected the time of the last "
-                "change, at or after Date (or no Modified line)")
+    def _check_fields(self, found):
+        """Raise the (field, expected) pairs of fields.py as one error line each."""
+        if found:
+            raise EditorInputError([Problem(self._where(), field, expected) for field, expected in found])
 
     def _other_checked_text(self, source_path):
         """Texts of other plugins whose body gets the safety check (setting
