@@ -7,6 +7,7 @@ import logging
 import os
 import posixpath
 import re
+from html.parser import HTMLParser
 
 from jinja2 import TemplateSyntaxError, meta
 from pelican.contents import Article, Page
@@ -20,9 +21,33 @@ logger = logging.getLogger(__name__)
 INTRASITE_LINK = re.compile(
     r"""<[^>]+?(?:href|src|poster|data|cite)\s*=\s*(["'])\{(filename|static|attach)\}(.*?)\1"""
 )
-IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-ALT_ATTR = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
-SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+
+
+class _ImageFinder(HTMLParser):
+    """(src, alt) of every <img>, as a browser reads the attributes: quoted or
+    not, and `alt` only as the attribute itself (not `data-alt`)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = {}
+            for name, value in attrs:
+                values.setdefault(name, value)  # the first of a repeated attribute counts
+            self.images.append((values.get("src"), values.get("alt")))
+
+    handle_startendtag = handle_starttag
+
+
+def images_of(html):
+    if not html or "<img" not in html.lower():  # most texts have no image: no parsing
+        return []
+    finder = _ImageFinder()
+    finder.feed(html or "")
+    finder.close()
+    return finder.images
 
 
 def _documents(generators):
@@ -75,11 +100,9 @@ def _check_links(document):
 
 def _check_images(document):
     where = display_path(document.source_path, document.settings)
-    for tag in IMG_TAG.findall(pelican_door.raw_content(document)):
-        alt = ALT_ATTR.search(tag)
-        if alt is None or not alt.group(2).strip():
-            src = SRC_ATTR.search(tag)
-            name = src.group(2) if src else "?"
+    for src, alt in images_of(pelican_door.raw_content(document)):
+        if not (alt or "").strip():
+            name = src or "?"
             report(logger, where, f"image {name}", "no alt text; expected a description in the brackets, "
                                                    f"e.g. ![Techniker prüft einen Verteilerkasten]({name})")
 

@@ -19,10 +19,14 @@ from markdown.treeprocessors import Treeprocessor
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader, MarkdownReader
 from pelican.utils import SafeDatetime
 
-from german.dates import parse_datetime
+from german.dates import parse_wall_clock
 from german.slugs import SLUG_MAX_LENGTH, shorten, slug_problem, slugify, title_problem
-from kit.problems import EditorInputError, display_path
+from kit.problems import EditorInputError, Problem, display_path
 
+from . import fields
+from .body import body_problems
+from .fields import display_key as _display_key
+from .header import scan_header
 from .sanitize import text_html
 from .scaffold import AUTHOR_PLACEHOLDER, BODY_PLACEHOLDER, SUMMARY_PLACEHOLDER
 from .settings import ADDRESS_KEYS
@@ -159,10 +163,6 @@ def check_text_encoding(source_path, where):
         ) from None
 
 
-def _display_key(name):
-    return "-".join(part.capitalize() for part in name.split("-"))
-
-
 class EditorialMarkdownReader(MarkdownReader):
     file_extensions = MarkdownReader.file_extensions
 
@@ -189,18 +189,47 @@ class EditorialMarkdownReader(MarkdownReader):
         md.reset()
         return md
 
-    def _parse_metadata(self, meta):
+    def _parse_metadata(self, meta, header):
         """Pelican's rules (formatted fields, duplicates, lists) with reused instances;
-        formatted fields (Summary) keep only the HTML of running text (sanitize.py)."""
+        formatted fields (Summary) keep only the HTML of running text (sanitize.py).
+
+        `header` (header.scan_header) tells a repeated key from a value that goes
+        on over indented lines; how such a value is read depends on the key
+        (settings METADATA_TEXT_KEYS, _LIST_KEYS, _ONE_LINE_KEYS)."""
+        settings = self.settings
+        text_keys = settings.get("METADATA_TEXT_KEYS") or ()
+        list_keys = settings.get("METADATA_LIST_KEYS") or ()
+        one_line_keys = settings.get("METADATA_ONE_LINE_KEYS") or ()
+        formatted = settings["FORMATTED_FIELDS"]
         output = {}
         for name, value in meta.items():
             name = name.lower()
+            definitions = header.get(name) or []
+            known = name in text_keys or name in list_keys or name in one_line_keys or name in formatted
+            once = known or not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True)
+            if once and len(definitions) > 1:
+                raise EditorInputError(
+                    self._where(), _display_key(name),
+                    f"given {len(definitions)} times; expected it once",
+                )
+            wrapped = definitions[0] if len(definitions) == 1 and definitions[0].wrapped else None
+            if wrapped and name in one_line_keys:
+                raise EditorInputError([Problem(
+                    self._where(), wrapped.key,
+                    f"goes on over the indented line {wrapped.line + 1}; "
+                    "expected the whole value on one line (only texts such as Title or Summary "
+                    "may go on over indented lines)", wrapped.line)])
             if name == "tags":
                 self._check_tags(value)
-            if name in self.settings["FORMATTED_FIELDS"]:
+            if name in formatted:
                 text = "\n".join(value)
                 html = text_html(self._markdown(text, False).convert(text))
                 output[name] = self.process_metadata(name, html)
+            elif wrapped and name in list_keys:
+                separator = ";" if any(";" in line for line in value) else ","
+                output[name] = self.process_metadata(name, separator.join(value))
+            elif wrapped and name in text_keys:
+                output[name] = self.process_metadata(name, " ".join(line for line in value if line))
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
                 if len(value) > 1:
                     raise EditorInputError(
@@ -233,7 +262,7 @@ class EditorialMarkdownReader(MarkdownReader):
         text = check_text_encoding(source_path, self._where())
         md = self._markdown(text, True)
         content = md.convert(text)
-        metadata = self._parse_metadata(md.Meta) if getattr(md, "Meta", None) else {}
+        metadata = self._parse_metadata(md.Meta, scan_header(text)) if getattr(md, "Meta", None) else {}
         return content, metadata
 
     def _where(self):
@@ -249,12 +278,12 @@ class EditorialMarkdownReader(MarkdownReader):
 
     def _parse_date(self, name, value):
         try:
-            parsed = parse_datetime(value)
+            parsed = parse_wall_clock(value)
         except ValueError as exc:
             raise EditorInputError(self._where(), _display_key(name), str(exc)) from None
         return SafeDatetime(
             parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute,
-            parsed.second, tzinfo=parsed.tzinfo,
+            parsed.second, tzinfo=parsed.tzinfo, fold=parsed.fold,  # fold: the second 02:30 in October
         )
 
     def read(self, source_path):
@@ -266,7 +295,13 @@ class EditorialMarkdownReader(MarkdownReader):
             checks += [lambda: self._check_keys(kind, metadata), lambda: self._check_title(metadata),
                        lambda: self._check_address(metadata), lambda: self._check_body(content),
                        lambda: self._check_text(kind, metadata, content),
-                       lambda: self._check_image_description(metadata)]
+                       lambda: self._check_image_description(metadata),
+                       lambda: self._check_fields(fields.language_problems(metadata, self.settings)),
+                       lambda: self._check_fields(fields.status_problems(metadata))]
+        if kind or self._other_checked_text(source_path):
+            checks.append(lambda: self._check_body_safety(content))
+        checks.append(lambda: self._check_fields(fields.modified_problems(metadata, self.settings)))
+        checks.append(lambda: self._check_fields(fields.name_problems(metadata)))
         if "image" in metadata:
             def resolve_image():
                 metadata["image"] = self._resolve_image(metadata["image"])
@@ -275,8 +310,8 @@ class EditorialMarkdownReader(MarkdownReader):
         for check in checks:  # every problem of the file at once, not one per build
             try:
                 check()
-            except EditorInputError as problem:
-                problems.append(problem)
+            except EditorInputError as problem:  # one line each, also when a check finds several
+                problems += [EditorInputError([one]) for one in problem.problems]
         if problems:
             for problem in problems[1:]:
                 logger.error("%s", problem)
@@ -379,6 +414,25 @@ class EditorialMarkdownReader(MarkdownReader):
                 "missing; the image given in 'Image:' needs a description for screen readers and "
                 "social posts, e.g. 'Image-Alt: Techniker prüft einen Verteilerkasten'",
             )
+
+    def _check_fields(self, found):
+        """Raise the (field, expected) pairs of fields.py as one error line each."""
+        if found:
+            raise EditorInputError([Problem(self._where(), field, expected) for field, expected in found])
+
+    def _other_checked_text(self, source_path):
+        """Texts of other plugins whose body gets the safety check (setting
+        CHECKED_TEXT_PATHS, e.g. the FAQ plugin's folder)."""
+        rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(self.settings["PATH"]))
+        rel = rel.replace(os.sep, "/")
+        return any(rel.startswith(folder.strip("/") + "/")
+                   for folder in self.settings.get("CHECKED_TEXT_PATHS") or () if folder.strip("/"))
+
+    def _check_body_safety(self, content):
+        """No element that acts on its own, no image from another host (body.py)."""
+        found = body_problems(content)
+        if found:
+            raise EditorInputError([Problem(self._where(), field, expected) for field, expected in found])
 
     def _check_body(self, content):
         if re.search(r"<h1[\s>]", content):

@@ -27,14 +27,23 @@ Hauptüberschrift.
 """
 
 
+def one_line(value):
+    """The value with every run of whitespace (line breaks too) as one space."""
+    return " ".join(str(value or "").split())
+
+
 class ScaffoldError(ValueError):
     editor_error = True
 
 
 def new_post(title, content_path="content", folder="artikel", category="Kundendialog",
              tags="", author="", settings=None):
-    """Create content/artikel/<slug>.md and return its path; never overwrite."""
-    title = " ".join(str(title).split())
+    """Create content/artikel/<slug>.md and return its path; never overwrite.
+
+    Every value is put on one line (line breaks and tabs become spaces): a
+    line break in `--category` would otherwise start a metadata line of its own.
+    """
+    title, category, tags, author = (one_line(value) for value in (title, category, tags, author))
     slug = slugify(title)
     if not title or not slug:
         raise ScaffoldError(

@@ -52,6 +52,8 @@ def new_faq(question, category, content_path="content", folder="faq", tags="", r
     """Create content/faq/<slug>.md and return its path; never overwrite."""
     question = " ".join(str(question).split())
     category = " ".join(str(category or "").split())
+    # One line each: a line break in --tags would start a metadata line of its own.
+    tags, related = (" ".join(str(value or "").split()) for value in (tags, related))
     slug = shorten(slugify(question))  # the file name is the address: at most 80 characters
     if not question or not slug:
         raise ScaffoldError(

@@ -8,6 +8,12 @@ BASE_FAQ_KEYS = {
     "slug", "status",
 }
 
+# How a value that goes on over indented lines is read (the editorial reader
+# reads every Markdown file; see its settings): a wrapped question is one
+# sentence, Related goes on with more slugs, a wrapped Order is a mistake.
+WRAPPED_VALUES = {"METADATA_TEXT_KEYS": {"question"}, "METADATA_LIST_KEYS": {"related"},
+                  "METADATA_ONE_LINE_KEYS": {"order"}}
+
 DEFAULTS = {
     "FAQ_PATH": "faq",
     "FAQ_EXCLUDES": [],
@@ -31,7 +37,13 @@ def apply_defaults(pelican):
     for key, value in DEFAULTS.items():
         settings.setdefault(key, list(value) if isinstance(value, list) else value)
     settings.setdefault("FAQ_METADATA_KEYS", set()).update(BASE_FAQ_KEYS)
+    for key, names in WRAPPED_VALUES.items():
+        settings.setdefault(key, set()).update(names)
     folder = settings["FAQ_PATH"].strip("/")
+    # Answers get the editorial reader's check of what a text may contain.
+    checked = settings.setdefault("CHECKED_TEXT_PATHS", [])
+    if folder and folder not in checked:
+        checked.append(folder)
     for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
         excludes = list(settings[key])
         if folder and folder not in excludes:

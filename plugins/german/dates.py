@@ -7,6 +7,7 @@ Never the machine's locale: a build on a server without de_DE must print
 import datetime as dt
 import functools
 import os
+import re
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -53,6 +54,37 @@ def parse_datetime(text):
     return to_berlin(parsed)
 
 
+OFFSET_RE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)\s*$")
+
+
+def parse_wall_clock(text):
+    """parse_datetime, refusing a time the clocks skip or show twice in Berlin.
+
+    In the night the clocks jump forward, 02:30 does not exist; in the night
+    they go back, 02:30 happens twice. Without an offset either would be a
+    guess (Python silently picks one), so the ValueError says what to write.
+    """
+    value = parse_datetime(text)
+    if OFFSET_RE.search(str(text).strip()):
+        return value
+    naive = value.replace(tzinfo=None)
+    first = naive.replace(tzinfo=BERLIN, fold=0)
+    second = naive.replace(tzinfo=BERLIN, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return value
+    stamp = naive.strftime("%Y-%m-%d %H:%M")
+    if first.astimezone(dt.UTC).astimezone(BERLIN).replace(tzinfo=None) != naive:
+        raise ValueError(
+            f"'{text}' does not exist in Europe/Berlin (the clocks jump forward "
+            f"that night); expected a time before or after the change, or an offset "
+            f"like {stamp}+01:00"
+        )
+    raise ValueError(
+        f"'{text}' happens twice in Europe/Berlin (the clocks go back that night); "
+        f"write {stamp}+02:00 for summer time (MESZ) or {stamp}+01:00 for winter time (MEZ)"
+    )
+
+
 def site_now(settings=None):
     """The build's "now": SITE_NOW from the settings or environment, else the clock.
 
@@ -66,19 +98,42 @@ def site_now(settings=None):
     return dt.datetime.now(BERLIN)
 
 
-@functools.lru_cache(maxsize=65536)
+def _instant(value):
+    """The memo key of a date or time: its instant in UTC.
+
+    Two datetimes of one tzinfo compare and hash by wall clock and ignore
+    `fold`, so the first and the second 02:30 of the night the clocks go back
+    would share one memoised answer (whichever came first in the process).
+    """
+    if isinstance(value, dt.datetime):
+        return to_berlin(value).astimezone(dt.UTC)
+    return value
+
+
+def _memoised(function):
+    cached = functools.lru_cache(maxsize=65536)(function)
+
+    @functools.wraps(function)
+    def by_instant(value):
+        return cached(_instant(value))
+
+    by_instant.cache_clear = cached.cache_clear
+    return by_instant
+
+
+@_memoised
 def date_long(value):
     """24. November 2026"""
     return format_date(to_berlin(value), "long", locale=LOCALE)
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def date_short(value):
     """24.11.2026"""
     return format_date(to_berlin(value), "dd.MM.yyyy", locale=LOCALE)
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def datetime_long(value):
     """24.11.2026, 10:15 Uhr (MEZ) — the zone tells readers whether it is summer time."""
     return format_datetime(
@@ -86,7 +141,7 @@ def datetime_long(value):
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def month_year(value):
     """November 2026"""
     return format_date(to_berlin(value), "LLLL yyyy", locale=LOCALE)
@@ -98,7 +153,7 @@ def month_name(month):
     return format_date(dt.date(2000, int(month), 1), "LLLL", locale=LOCALE)
 
 
-@functools.lru_cache(maxsize=65536)
+@_memoised
 def iso(value):
     """ISO 8601 with offset, for <time datetime>, JSON-LD and APIs."""
     return to_berlin(value).isoformat(timespec="seconds")

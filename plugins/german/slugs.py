@@ -75,8 +75,21 @@ SLUG_MAX_LENGTH = 80
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+# Invisible characters that turn the direction of the text that follows
+# (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates). German
+# never needs them; left open in a title they reverse the rest of the browser
+# tab, the feed reader's line or the social post, and can disguise what a
+# title says.
+BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
 def title_problem(title, label="title"):
-    """What is wrong with a title's length in plain words, or None."""
+    """What is wrong with a title in plain words (length, invisible direction
+    controls), or None."""
+    control = next((char for char in str(title) if char in BIDI_CONTROLS), None)
+    if control is not None:
+        return (f"contains the invisible writing-direction character U+{ord(control):04X}; expected "
+                f"plain text: delete the {label} and type it again")
     if len(title) > TITLE_MAX_LENGTH:
         return (f"is {len(title)} characters long; expected at most {TITLE_MAX_LENGTH}: "
                 f"a {label} is read in lists, search results and social posts, "

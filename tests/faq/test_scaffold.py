@@ -46,3 +46,14 @@ def test_new_faq_explains_bad_arguments(tmp_path, question, category, message):
     write_files(tmp_path / "content", site_files())
     with pytest.raises(ScaffoldError, match=message):
         new_faq(question, category, content_path=str(tmp_path / "content"))
+
+
+def test_new_faq_keeps_tags_and_related_on_their_lines(tmp_path):
+    """A line break typed into --tags or --related would start a metadata line of its own."""
+    path = new_faq("Wie geht das?", "Konto", content_path=str(tmp_path), tags="Konto\nSlug: index",
+                   related="a,\r\nStatus: hidden")
+    with open(path, encoding="utf-8") as handle:
+        header = handle.read().split("\n\n", 1)[0].splitlines()
+    assert sorted(line.split(":", 1)[0] for line in header) == [
+        "Category", "Modified", "Question", "Related", "Summary", "Tags"], header
+    assert "Tags: Konto Slug: index" in header

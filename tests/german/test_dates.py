@@ -52,3 +52,13 @@ def test_site_now_is_injectable(monkeypatch):
     assert dates.site_now({"SITE_NOW": "2026-10-25 02:30+02:00"}).isoformat() == "2026-10-25T02:30:00+02:00"
     monkeypatch.setenv("SITE_NOW", "2026-01-02T03:04:05+01:00")
     assert dates.site_now({}).year == 2026 and dates.site_now({}).month == 1
+
+
+def test_the_two_half_past_two_of_the_night_the_clocks_go_back_stay_apart():
+    """Equal wall clocks in one zone hash alike; the memoised formats must not mix them."""
+    winter = dates.parse_wall_clock("2026-10-25 02:30+01:00")
+    summer = dates.parse_wall_clock("2026-10-25 02:30+02:00")
+    assert dates.iso(winter) == "2026-10-25T02:30:00+01:00"
+    assert dates.iso(summer) == "2026-10-25T02:30:00+02:00"
+    assert dates.datetime_long(winter) == "25.10.2026, 02:30 Uhr (MEZ)"
+    assert dates.datetime_long(summer) == "25.10.2026, 02:30 Uhr (MESZ)"
