@@ -126,6 +126,14 @@ def _body(rng, earlier_slugs, words=480):
     return "\n\n".join(parts) + "\n"
 
 
+def _unambiguous(wall):
+    """`wall` (naive, Berlin), an hour later when the clocks skip it or show it twice that
+    night: an editor writes no such time without an offset, and the build refuses it."""
+    if wall.replace(tzinfo=BERLIN, fold=0).utcoffset() != wall.replace(tzinfo=BERLIN, fold=1).utcoffset():
+        return wall + dt.timedelta(hours=1)
+    return wall
+
+
 def article_files(n, seed=4000):
     rng = random.Random(seed)
     slugs = []
@@ -134,7 +142,7 @@ def article_files(n, seed=4000):
         topic = rng.choice(TITLE_TOPICS)
         title = rng.choice(TITLE_PATTERNS).format(a=topic) + f" – Teil {index + 1}"
         slug = slugify(title)
-        date = START + dt.timedelta(hours=int(step * index) + rng.random() * step * 0.5)
+        date = _unambiguous(START + dt.timedelta(hours=int(step * index) + rng.random() * step * 0.5))
         tags = rng.sample(TAGS, rng.randint(2, 4))
         meta = [
             f"Title: {title}",
@@ -164,7 +172,7 @@ def faq_files(n_articles, article_slugs, seed=40):
             f"Tags: {', '.join(rng.sample(TAGS, 2))}",
             f"Related: {rng.choice(article_slugs)}",
             f"Summary: {_sentence(rng)}",
-            f"Modified: {START + dt.timedelta(days=index * 7):%Y-%m-%d %H:%M}",
+            f"Modified: {_unambiguous(START + dt.timedelta(days=index * 7)):%Y-%m-%d %H:%M}",
         ]
         yield f"faq/{slug}.md", "\n".join(meta) + "\n\n" + _paragraph(rng, 8) + "\n"
 

@@ -88,3 +88,17 @@ def test_hugo_scenarios_without_hugo_are_skipped_not_failed():
     assert "| 2.00 (1.50–3.00) |" in printed
     assert "≤ 1.0 × Hugo: no Hugo figure" in printed
     assert "FAILED" not in printed
+
+
+def test_the_corpus_dates_are_times_the_build_accepts():
+    """Ten years of articles cross twenty clock changes: none may sit in the hour the
+    clocks skip or show twice, which the editorial reader refuses without an offset."""
+    from bench import corpus
+    from german.dates import parse_wall_clock
+
+    headers = [text.split("\n\n", 1)[0] for _name, text in corpus.article_files(4000)]
+    dates = [line.split(": ", 1)[1] for header in headers for line in header.splitlines()
+             if line.startswith("Date: ")]
+    assert len(dates) == 4000
+    for value in dates:
+        parse_wall_clock(value)
