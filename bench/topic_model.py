@@ -81,7 +81,7 @@ def main():
             labels = [slug in row["gold"] for row in train_rows]
             if sum(labels) >= train.MIN_POSITIVES:
                 topics[slug] = train.fit(documents, labels)
-        fitted = model.Model(topics, batch)
+        fitted = model.Model.from_weights(topics, batch)
         own_alone, own_gated = [0, 0, 0], [0, 0, 0]
         for row in test:
             _add(own_alone, row["assigned"], row["gold"])
@@ -91,7 +91,7 @@ def main():
                 predicted = set(row["assigned"])
                 for slug in topics:
                     if (slug not in predicted and len(predicted) < 5 and gate[0] <= row["ratio"].get(slug, 0) < 1
-                            and fitted.probability(slug, set(row["lemmas"])) >= gate[1]):
+                            and fitted.probability(slug, fitted.indices(row["lemmas"])) >= gate[1]):
                         predicted.add(slug)
                 _add(counts, predicted, row["gold"])
             gated[gate] = [a + b for a, b in zip(gated[gate], counts, strict=True)]

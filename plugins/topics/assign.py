@@ -123,6 +123,8 @@ class State:
         raw = self._read()
         self.text_hash = hash(raw)
         self.raw_taxonomy = raw
+        path = self.settings["TOPICS_MODEL"]
+        self.model_key = model_module.file_key(path) if path else None  # begin_run compares it
         self.tags = {}
         if raw is None:
             # A site without a taxonomy simply has no automatic topics (like a

@@ -198,7 +198,7 @@ class Engine:
             if topic is None or not match.near_miss(data, topic.threshold, factor):
                 continue
             if found is None:
-                found = model_module.features(places)
+                found = self.model.indices(model_module.features(places))
             probability = self.model.probability(slug, found)
             if probability is not None:
                 data["model"] = round(probability, 3)

@@ -58,7 +58,7 @@ def test_a_near_miss_becomes_a_topic_only_when_the_model_finds_it_likely(taxonom
 
 
 def test_the_engine_asks_the_model_only_about_near_misses(taxonomy):
-    always = model.Model({t.slug: (30.0, {}) for t in taxonomy.topics}, "always")
+    always = model.Model.from_weights({t.slug: (30.0, {}) for t in taxonomy.topics}, "always")
     engine = Engine(taxonomy, model=always)
     body = "".join(f"<p>{line.strip()}</p>" for line in NEAR_MISS.split("\n\n")[1:])
     _key, analysis = engine.analyze("Neues aus dem Service", "", body + "<p>Die Störung im Netz ist behoben. "
@@ -72,7 +72,7 @@ def test_the_engine_asks_the_model_only_about_near_misses(taxonomy):
             data, thresholds[slug], factor)
         assert ("model" in data) == asked, (slug, data)
     assert Engine(taxonomy).fingerprint != engine.fingerprint != Engine(
-        taxonomy, model=model.Model({}, "other")).fingerprint
+        taxonomy, model=model.Model.from_weights({}, "other")).fingerprint
 
 
 def test_the_bundled_model_is_trained_on_the_tuning_half_and_nothing_else(taxonomy):
@@ -101,7 +101,7 @@ def test_training_gives_the_same_file_every_time(taxonomy, tmp_path):
     train.write(train.train(taxonomy, str(texts)), str(second))
     assert first.read_bytes() == second.read_bytes()
     loaded = model.load(str(first))
-    assert loaded.topics and all(isinstance(w, dict) for _b, w in loaded.topics.values())
+    assert loaded.topics and all(len(w) == len(loaded.vocabulary) for _b, w in loaded.topics.values())
 
 
 @pytest.mark.parametrize("content, field, words", [
@@ -185,3 +185,23 @@ def test_topics_train_writes_the_model_and_says_what_it_learnt(tmp_path):
                                   taxonomy_path=PROJECT_TAXONOMY, model_path=str(target), out=out) == 0
     assert model.load(str(target)).topics
     assert out.getvalue().startswith(f"{target}: ") and "Texten der Abstimmungshälfte" in out.getvalue()
+
+
+def test_the_model_is_small_in_memory_and_the_same_in_the_worker(taxonomy):
+    """The live-reload server keeps the model between builds (memory target 300 MB), and
+    the analysis worker gets it through a pipe: both see the same probabilities."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        loaded = model.load(model.DEFAULT_PATH)
+        size = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert size < 4_000_000, size
+    again = model.Model.from_data(model.Model.from_data(loaded.as_data()).as_data())
+    found = loaded.indices({"offenlegen", "ursache", "zahl", "fehler", "wort", "kein-lemma"})
+    assert found and again.fingerprint == loaded.fingerprint
+    for slug in loaded.topics:
+        assert again.probability(slug, found) == loaded.probability(slug, found)
+
