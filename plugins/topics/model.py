@@ -9,7 +9,8 @@ probability of CONFIRMS or more the topic is assigned. The model never adds a
 topic the matcher found no evidence for, so every topic keeps the evidence
 the report shows (bench/topic_model.py measured the gain, leave one batch out).
 
-The model file is data only (JSON: per topic a bias and lemma weights), written
+The model file is data only (JSON: a vocabulary of lemmas, and per topic a bias
+and one weight per lemma: lists, so that reading it makes no dict per topic), written
 by `invoke topics-train` (train.py) from tests/data/topics/tuning/ and nothing
 else; it records a hash of those texts, and a test checks that it still
 matches them.
@@ -24,7 +25,7 @@ from array import array
 
 from german import lemmas
 
-FORMAT = "topics-model-1"
+FORMAT = "topics-model-2"
 CONFIRMS = 0.5  # probability from which a near miss becomes a topic
 NEAR = 0.5  # share of the threshold from which the model is asked
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
@@ -125,16 +126,21 @@ def load(path, shown=None):
         raise ModelError(shown, "JSON", f"not valid JSON ({exc}); {expected}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ModelError(shown, "format", f"not a topic model of format {FORMAT!r}; {expected}")
-    topics = data.get("topics")
+    vocabulary, topics = data.get("vocabulary"), data.get("topics")
+    if not (isinstance(vocabulary, list) and all(isinstance(v, str) for v in vocabulary)
+            and len(set(vocabulary)) == len(vocabulary)):
+        raise ModelError(shown, "vocabulary", f"expected a list of distinct lemmas; {expected}")
     if not isinstance(topics, dict):
         raise ModelError(shown, "topics", f"missing or not a mapping; {expected}")
     parsed = {}
     for slug, entry in topics.items():
-        if not (isinstance(entry, dict) and _number(entry.get("bias")) and isinstance(entry.get("weights"), dict)
-                and all(isinstance(k, str) and _number(v) for k, v in entry["weights"].items())):
-            raise ModelError(shown, f"topics.{slug}", f"expected a bias and lemma weights (numbers); {expected}")
-        parsed[slug] = (float(entry["bias"]), {k: float(v) for k, v in entry["weights"].items()})
-    return Model.from_weights(parsed, hashlib.blake2b(raw, digest_size=8).hexdigest())
+        if not (isinstance(entry, dict) and _number(entry.get("bias")) and isinstance(entry.get("weights"), list)
+                and len(entry["weights"]) == len(vocabulary) and all(map(_number, entry["weights"]))):
+            raise ModelError(shown, f"topics.{slug}", "expected a bias and one weight (a number) per lemma "
+                             f"of the vocabulary; {expected}")
+        parsed[slug] = (float(entry["bias"]), array("d", map(float, entry["weights"])))
+    return Model({lemma: i for i, lemma in enumerate(vocabulary)}, parsed,
+                 hashlib.blake2b(raw, digest_size=8).hexdigest())
 
 
 _LOADED = {}

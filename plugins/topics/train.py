@@ -68,19 +68,30 @@ def train(taxonomy, directory):
     samples = evaluate.load_split(directory, taxonomy)
     documents = [model.features(text.places_from_html(s.title, s.summary_html, s.content_html))
                  for s in samples]
-    topics = {}
+    fitted = {}
     for topic in taxonomy.topics:
         labels = [topic.slug in s.gold for s in samples]
         if sum(labels) >= MIN_POSITIVES and sum(labels) < len(labels):
-            bias, weights = fit(documents, labels)
-            topics[topic.slug] = {"bias": bias, "weights": dict(sorted(weights.items()))}
+            fitted[topic.slug] = fit(documents, labels)
+    vocabulary = sorted({lemma for _bias, weights in fitted.values() for lemma in weights})
     return {
         "format": model.FORMAT,
         "trained_on": {"texts": len(samples), "fingerprint": texts_fingerprint(directory),
                        "epochs": EPOCHS, "step": STEP, "l2": L2},
-        "topics": topics,
+        "vocabulary": vocabulary,
+        "topics": {slug: {"bias": bias, "weights": [weights.get(lemma, 0.0) for lemma in vocabulary]}
+                   for slug, (bias, weights) in fitted.items()},
     }
 
 
 def write(data, path):
-    atomic.write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    """One line per topic and for the vocabulary: a diff shows which topics changed."""
+    lines = ["{", f' "format": {json.dumps(data["format"])},',
+             f' "trained_on": {json.dumps(data["trained_on"], sort_keys=True)},',
+             f' "vocabulary": {json.dumps(data["vocabulary"], ensure_ascii=False)},', ' "topics": {']
+    topics = sorted(data["topics"].items())
+    for number, (slug, entry) in enumerate(topics):
+        comma = "," if number < len(topics) - 1 else ""
+        lines.append(f"  {json.dumps(slug)}: {json.dumps(entry, sort_keys=True)}{comma}")
+    lines += [" }", "}"]
+    atomic.write_text(path, "\n".join(lines) + "\n")
