@@ -891,17 +891,19 @@ def score_enough(data, threshold, factor):
     return data["score"] >= max(round(threshold * factor, 3), _floor(data))
 
 
+def _near_enough(data, threshold):
+    """At least MODEL_NEAR of the threshold (evidence is kept from there on) and the floor."""
+    return data["score"] >= max(round(threshold * MODEL_NEAR, 3), _floor(data))
+
+
 def near_miss(data, threshold, factor):
-    """Too little for the score alone, but at least MODEL_NEAR of the threshold (the
-    evidence is kept from half the threshold on): the model (model.py) decides."""
-    return (not score_enough(data, threshold, factor)
-            and data["score"] >= max(round(threshold * MODEL_NEAR, 3), _floor(data)))
+    """Too little for the score alone, but near enough: the model (model.py) decides."""
+    return not score_enough(data, threshold, factor) and _near_enough(data, threshold)
 
 
 def model_confirms(data, threshold):
     """A near miss the model found likely: it counts, with the matcher's evidence."""
-    return data.get("model", 0.0) >= MODEL_CONFIRMS and data["score"] >= max(
-        round(threshold * MODEL_NEAR, 3), _floor(data))
+    return data.get("model", 0.0) >= MODEL_CONFIRMS and _near_enough(data, threshold)
 
 
 def decide(analysis, taxonomy, max_auto=5, exclude=(), present=()):

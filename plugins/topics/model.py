@@ -24,6 +24,7 @@ import re
 from array import array
 
 from german import lemmas
+from kit.problems import EditorInputError
 
 FORMAT = "topics-model-2"
 CONFIRMS = 0.5  # probability from which a near miss becomes a topic
@@ -32,12 +33,8 @@ WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
 DEFAULT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "themen-modell.json")
 
 
-class ModelError(ValueError):
-    """A model file that cannot be used: (path, field, what was expected)."""
-
-    def __init__(self, path, field, expected):
-        self.path, self.field, self.expected = path, field, expected
-        super().__init__(f"{path}: {field}: {expected}")
+class ModelError(EditorInputError):
+    """A model file that cannot be used: one line with its path, field and what was expected."""
 
 
 def features(places):

@@ -207,3 +207,27 @@ def test_the_model_is_small_in_memory_and_the_same_in_the_worker(taxonomy):
     for slug in loaded.topics:
         assert again.probability(slug, found) == loaded.probability(slug, found)
 
+
+
+def test_a_process_that_builds_again_follows_a_retrained_model(tmp_path, taxonomy):
+    """The live-reload server keeps its topics state between builds; a model file
+    written since (invoke topics-train) must decide the next build, not the old one."""
+    path = tmp_path / "modell.json"
+    files = {**FILES, "artikel/service.md": NEAR_MISS}
+
+    def write(bias):
+        path.write_text(json.dumps({"format": model.FORMAT, "vocabulary": [], "topics": {
+            t.slug: {"bias": bias, "weights": []} for t in taxonomy.topics}}), encoding="utf-8")
+
+    def service_topics(name):
+        build(tmp_path / "site", files, TOPICS_MODEL=str(path), OUTPUT_PATH=str(tmp_path / name))
+        data = report(tmp_path / name)
+        return {t["slug"] for t in next(d for d in data["documents"] if d["source"].endswith("service.md"))["topics"]}
+
+    write(-30)
+    never = service_topics("out1")
+    write(30)
+    always = service_topics("out2")
+    assert never < always
+    write(-30)
+    assert service_topics("out3") == never
